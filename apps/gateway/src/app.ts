@@ -1,0 +1,93 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { GatewayError, consoleSink, invalidRequest, newId, type LogSink } from '@aigw/core';
+import type { TenantRegistry } from '@aigw/tenancy';
+import type { GatewayApp, GatewayEnv } from './context.ts';
+import { tenantBodyLimit } from './middleware/body-limit/index.ts';
+import { notFound, onError } from './middleware/errors/index.ts';
+import { requestLog } from './middleware/request-log/index.ts';
+import { tenantMiddleware } from './middleware/tenant/index.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerTenantRoutes } from './routes/tenant.ts';
+
+/** A feature module: registers its routes (and their schemas) on the app. */
+export type RouteModule = (app: GatewayApp) => void;
+
+/** The routes the gateway serves, in registration order. */
+export const GATEWAY_ROUTES: readonly RouteModule[] = [registerHealthRoutes, registerTenantRoutes];
+
+export interface AppOptions {
+  registry: TenantRegistry;
+  /** Defaults to `GATEWAY_ROUTES`; a dedicated Worker (or a test) may serve a different set. */
+  routes?: readonly RouteModule[];
+  logSink?: LogSink;
+  now?: () => Date;
+}
+
+/** Paths served without an API key. */
+export const PUBLIC_PATHS = ['/health'] as const;
+
+export function createApp(options: AppOptions): GatewayApp {
+  const app = new OpenAPIHono<GatewayEnv>({
+    // Schema failures become `invalid_request` with every issue's path, rendered by `onError`.
+    defaultHook: (result) => {
+      if (!result.success)
+        throw invalidRequest(result.error, result.target === 'json' ? 'body' : result.target);
+    },
+  });
+  const logSink = options.logSink ?? consoleSink;
+
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.use(requestId({ headerName: 'x-request-id', limitLength: 128, generator: () => newId('req') }));
+  app.use(async (c, next) => {
+    c.set('registry', options.registry);
+    c.set('logSink', logSink);
+    await next();
+  });
+  app.use(requestLog());
+  app.use(
+    cors({
+      origin: '*',
+      allowHeaders: ['authorization', 'x-api-key', 'content-type', 'x-request-id', 'x-session-id'],
+      exposeHeaders: ['x-request-id', 'x-gateway-model', 'x-gateway-provider', 'retry-after'],
+      maxAge: 600,
+    }),
+  );
+  app.use(tenantMiddleware({ publicPaths: PUBLIC_PATHS, ...(options.now ? { now: options.now } : {}) }));
+  app.use(tenantBodyLimit());
+
+  for (const register of options.routes ?? GATEWAY_ROUTES) register(app);
+
+  installMethodNotAllowed(app);
+  return app;
+}
+
+/**
+ * A path that exists with other methods answers 405 with `Allow`, not 404. Registered last, so a
+ * route for the right method always wins.
+ */
+function installMethodNotAllowed(app: GatewayApp): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL') continue;
+    const methods = methodsByPath.get(route.path) ?? new Set<string>();
+    methods.add(route.method);
+    if (route.method === 'GET') methods.add('HEAD');
+    methodsByPath.set(route.path, methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...methods, 'OPTIONS'].join(', ');
+    app.all(path, (c) => {
+      throw new GatewayError(
+        'method_not_allowed',
+        `${c.req.method} is not allowed on ${path}. Allowed: ${allow}.`,
+        {
+          headers: { allow },
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,8 @@
+import { TenantRegistry } from '@aigw/tenancy';
+import { createApp } from './app.ts';
+import { registry } from './generated/registry.ts';
+
+/** The Worker: the gateway app over the registry compiled for this build's environment. */
+const app = createApp({ registry: new TenantRegistry(registry) });
+
+export default app satisfies ExportedHandler<Env>;

@@ -1,0 +1,1 @@
+export { tenantBodyLimit } from './body-limit.ts';

@@ -1,0 +1,1 @@
+export { isOpenAIRoute, notFound, onError, renderError } from './errors.ts';

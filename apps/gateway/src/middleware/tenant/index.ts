@@ -1,0 +1,2 @@
+export { scope, tenantMiddleware } from './tenant.ts';
+export type { TenantMiddlewareOptions } from './tenant.ts';

@@ -1,0 +1,50 @@
+import { createMiddleware } from 'hono/factory';
+import { GatewayError } from '@aigw/core';
+import { authenticate, extractCredential, requireScope, type Scope } from '@aigw/tenancy';
+import type { GatewayEnv } from '../../context.ts';
+
+export interface TenantMiddlewareOptions {
+  /** Paths served without an API key (exact matches). */
+  publicPaths: readonly string[];
+  now?: () => Date;
+}
+
+/**
+ * Resolves the tenant from the API key on every non-public request and sets `tenant` and
+ * `apiKey`. Nothing downstream reads headers to learn the tenant.
+ */
+export const tenantMiddleware = (options: TenantMiddlewareOptions) => {
+  const publicPaths = new Set(options.publicPaths);
+  const now = options.now ?? (() => new Date());
+  return createMiddleware<GatewayEnv>(async (c, next) => {
+    if (publicPaths.has(c.req.path) || c.req.method === 'OPTIONS') return next();
+
+    const registry = c.get('registry');
+    // A registry compiled for another environment would serve the wrong tenants (e.g. demo keys in
+    // production); refuse everything rather than guess.
+    if (registry.environment !== c.env.GATEWAY_ENV) {
+      throw new GatewayError(
+        'misconfigured',
+        `The tenant registry was built for "${registry.environment}" but this Worker runs as "${c.env.GATEWAY_ENV}".`,
+      );
+    }
+
+    const { tenant, key } = await authenticate(registry, {
+      credential: extractCredential(c.req.raw.headers),
+      // Workers build the URL from the Host header; a Request built in code may lack the header.
+      host: c.req.header('host') ?? new URL(c.req.url).host,
+      claimedTenantId: c.req.header('x-tenant-id'),
+      now: now(),
+    });
+    c.set('tenant', tenant);
+    c.set('apiKey', key);
+    await next();
+  });
+};
+
+/** Refuses keys without `scope` with 403 `insufficient_scope`. Mount after `tenantMiddleware`. */
+export const scope = (required: Scope) =>
+  createMiddleware<GatewayEnv>(async (c, next) => {
+    requireScope(c.get('apiKey'), required);
+    await next();
+  });

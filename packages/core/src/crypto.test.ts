@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { newId, sha256Hex } from './crypto.ts';
+
+describe('crypto helpers', () => {
+  it('computes SHA-256 of UTF-8 text', async () => {
+    expect(await sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    // UTF-8 bytes c3 a9, not the UTF-16 code unit; value from `printf 'é' | sha256sum`.
+    expect(await sha256Hex('é')).toBe('4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c');
+  });
+
+  it('makes prefixed random ids', () => {
+    const a = newId('req');
+    expect(a).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(newId('req')).not.toBe(a);
+  });
+});

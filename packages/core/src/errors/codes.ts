@@ -1,0 +1,112 @@
+/**
+ * The one registry of error codes. Every error the gateway returns has a code listed here; the
+ * code decides the HTTP status, whether it is the caller's fault (`user`) or ours (`system`), and
+ * the `type` OpenAI SDKs expect on `/v1/*` routes. Adding a code here is the only step needed for
+ * it to render correctly everywhere; `docs/errors.md` is checked against this table by a test.
+ */
+export type ErrorKind = 'user' | 'system';
+
+export type OpenAIErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'api_error';
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly kind: ErrorKind;
+  readonly openaiType: OpenAIErrorType;
+  /** Default message, used when the thrower gives none. */
+  readonly message: string;
+}
+
+export const ERROR_CODES = {
+  invalid_json: {
+    status: 400,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: 'The request body is not valid JSON.',
+  },
+  invalid_request: {
+    status: 400,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: 'The request does not match the expected schema.',
+  },
+  missing_api_key: {
+    status: 401,
+    kind: 'user',
+    openaiType: 'authentication_error',
+    message: 'No API key was sent. Use "Authorization: Bearer <key>" or "x-api-key: <key>".',
+  },
+  invalid_api_key: {
+    status: 401,
+    kind: 'user',
+    openaiType: 'authentication_error',
+    message: 'The API key is unknown, disabled or expired.',
+  },
+  tenant_suspended: {
+    status: 403,
+    kind: 'user',
+    openaiType: 'permission_error',
+    message: 'This tenant is suspended.',
+  },
+  tenant_mismatch: {
+    status: 403,
+    kind: 'user',
+    openaiType: 'permission_error',
+    message: 'The request names a different tenant than the API key belongs to.',
+  },
+  insufficient_scope: {
+    status: 403,
+    kind: 'user',
+    openaiType: 'permission_error',
+    message: 'The API key lacks the scope this route needs.',
+  },
+  not_found: {
+    status: 404,
+    kind: 'user',
+    openaiType: 'not_found_error',
+    message: 'No route matches this path.',
+  },
+  method_not_allowed: {
+    status: 405,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: 'This route does not accept that HTTP method.',
+  },
+  payload_too_large: {
+    status: 413,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: 'The request body exceeds the size limit.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: 'Send the body as JSON with "Content-Type: application/json".',
+  },
+  internal: {
+    status: 500,
+    kind: 'system',
+    openaiType: 'api_error',
+    message: 'An unexpected error occurred. Quote the request id when reporting it.',
+  },
+  misconfigured: {
+    status: 500,
+    kind: 'system',
+    openaiType: 'api_error',
+    message: 'The gateway is misconfigured for this environment.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const errorCodes = Object.keys(ERROR_CODES) as ErrorCode[];
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, value);
+}

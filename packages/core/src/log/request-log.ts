@@ -1,0 +1,25 @@
+/**
+ * One structured line per request. Kept flat and JSON so Workers Logs / Logpush can index it;
+ * later issues add usage fields (tokens, cost, model) to the same line rather than a second one.
+ */
+export interface RequestLogLine {
+  level: 'info' | 'warn' | 'error';
+  msg: 'request';
+  requestId: string;
+  tenantId: string | null;
+  keyId: string | null;
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  latencyMs: number;
+  errorCode?: string;
+  [extra: string]: unknown;
+}
+
+export type LogSink = (line: RequestLogLine) => void;
+
+/** Default sink: one JSON line on stdout (what `wrangler tail` and Workers Logs read). */
+export const consoleSink: LogSink = (line) => {
+  console.log(JSON.stringify(line));
+};

@@ -1,0 +1,23 @@
+export {
+  ENVIRONMENTS,
+  SCOPES,
+  apiKeySchema,
+  environmentSchema,
+  scopeSchema,
+  tenantConfigSchema,
+  tenantJsonSchema,
+} from './schema/tenant-config.ts';
+export type {
+  ApiKeyConfig,
+  Environment,
+  Scope,
+  TenantConfig,
+  TenantConfigInput,
+} from './schema/tenant-config.ts';
+export { compileRegistry, formatPath, formatRegistryIssues, jsonIssue } from './registry/compile.ts';
+export type { CompileResult, CompiledRegistry, RegistryIssue, TenantSource } from './registry/compile.ts';
+export { TenantRegistry } from './registry/tenant-registry.ts';
+export type { KeyEntry } from './registry/tenant-registry.ts';
+export { extractCredential, generateApiKey, hashApiKey } from './keys/keys.ts';
+export { authenticate, hasScope, requireScope } from './auth/authenticate.ts';
+export type { AuthContext, AuthRequest } from './auth/authenticate.ts';

@@ -1,0 +1,2 @@
+/** Every test project; the root vitest.config.ts runs them all (`npm test`). */
+export const projects = ['packages/core', 'packages/tenancy', 'apps/gateway'];
