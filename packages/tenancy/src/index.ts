@@ -3,6 +3,8 @@ export {
   SCOPES,
   apiKeySchema,
   environmentSchema,
+  providerConfigSchema,
+  routingSchema,
   scopeSchema,
   tenantConfigSchema,
   tenantJsonSchema,
@@ -10,6 +12,8 @@ export {
 export type {
   ApiKeyConfig,
   Environment,
+  ProviderConfig,
+  RoutingConfig,
   Scope,
   TenantConfig,
   TenantConfigInput,

@@ -41,23 +41,108 @@ const hostSchema = z
     message: 'a lower-case host name, optionally with a port',
   });
 
+const modelIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,31}\/\S+$/,
+    'a model id "provider/model", e.g. "workers-ai/@cf/meta/llama-3.1-8b-instruct"',
+  );
+
 export const modelsSchema = z
   .object({
-    chat: z
-      .string()
-      .min(3)
+    chat: modelIdSchema
       .default('local/echo-1')
       .describe('Default model for chat routes, as "provider/model".'),
+    search: modelIdSchema.optional().describe('Model for /search answers; defaults to models.chat.'),
+    tools: modelIdSchema.optional().describe('Model for built-in tools; defaults to models.chat.'),
     fallbacks: z
-      .array(z.string().min(3))
+      .array(modelIdSchema)
       .default([])
-      .describe('Models tried in order when the default fails before its first token.'),
+      .describe('Models tried in order when the chosen model fails before its first token.'),
     allowed: z
-      .array(z.string().min(3))
+      .array(modelIdSchema)
       .default(['local/echo-1'])
       .describe('Models a request may name; anything else is refused with model_not_allowed.'),
   })
   .strict();
+
+const secretNameSchema = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'an environment variable name (upper case, digits, "_")');
+
+/**
+ * Upstreams the tenant's model ids can name. The key is the `provider` part of a model id; `local`
+ * and `workers-ai` are always available with their defaults, so only other upstreams (or
+ * non-default settings) need an entry.
+ */
+export const providerConfigSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('openai-compatible'),
+      baseUrl: z
+        .url({ protocol: /^https?$/ })
+        .describe('Base URL up to and including /v1, e.g. "http://127.0.0.1:11434/v1".'),
+      apiKeySecret: secretNameSchema
+        .optional()
+        .describe('Name of the Worker secret holding the upstream API key (never the key itself).'),
+      headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers (non-secret).'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('workers-ai'),
+      gatewayId: z.string().min(1).optional().describe('Cloudflare AI Gateway id requests go through.'),
+      skipCache: z.boolean().default(false).describe('Bypass the AI Gateway cache.'),
+      cacheTtl: z.int().min(0).optional().describe('AI Gateway cache TTL in seconds.'),
+    })
+    .strict(),
+  z.object({ type: z.literal('local') }).strict(),
+]);
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const routingSchema = z
+  .object({
+    maxAttempts: z.int().min(1).max(10).default(3).describe('Attempts per model (first try plus retries).'),
+    backoffBaseMs: z
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(200)
+      .describe('First retry delay; doubles each retry, with jitter.'),
+    backoffMaxMs: z.int().min(0).max(60_000).default(2000).describe('Largest single retry delay.'),
+    retryBudgetMs: z
+      .int()
+      .min(0)
+      .max(120_000)
+      .default(10_000)
+      .describe('Total time retries and fallbacks may add before giving up.'),
+    firstTokenTimeoutMs: z
+      .int()
+      .min(100)
+      .max(300_000)
+      .default(15_000)
+      .describe('Time allowed until the first token.'),
+    totalTimeoutMs: z
+      .int()
+      .min(100)
+      .max(900_000)
+      .default(120_000)
+      .describe('Time allowed for the whole call.'),
+    breakerThreshold: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .describe('Consecutive failures that open a circuit.'),
+    breakerCooldownMs: z
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(30_000)
+      .describe('Open time before one trial call.'),
+  })
+  .strict();
+export type RoutingConfig = z.infer<typeof routingSchema>;
 
 export const limitsSchema = z
   .object({
@@ -114,6 +199,11 @@ export const tenantConfigSchema = z
       .describe('Host names mapped to this tenant; a key of another tenant is refused on them.'),
     apiKeys: z.array(apiKeySchema).min(1).describe('API keys, stored only as SHA-256 hashes.'),
     models: modelsSchema.prefault({}).describe('Model routing.'),
+    providers: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/), providerConfigSchema)
+      .default({})
+      .describe('Upstreams by the name model ids use; local and workers-ai need no entry.'),
+    routing: routingSchema.prefault({}).describe('Retries, fallback, timeouts and circuit breaker.'),
     limits: limitsSchema.prefault({}).describe('Request limits.'),
     sessions: sessionsSchema.prefault({}).describe('Chat session retention and context window.'),
     features: featuresSchema.prefault({}).describe('Feature switches.'),
@@ -138,13 +228,28 @@ export const tenantConfigSchema = z
         message: 'a demo tenant may only exist in development',
       });
     }
-    if (!tenant.models.allowed.includes(tenant.models.chat)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['models', 'chat'],
-        message: `default chat model "${tenant.models.chat}" is not in models.allowed`,
-      });
+    for (const route of ['chat', 'search', 'tools'] as const) {
+      const model = tenant.models[route];
+      if (model !== undefined && !tenant.models.allowed.includes(model)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', route],
+          message: `default ${route} model "${model}" is not in models.allowed`,
+        });
+      }
     }
+    const builtIn = new Set(['local', 'workers-ai']);
+    const models = [...tenant.models.allowed, ...tenant.models.fallbacks];
+    models.forEach((model) => {
+      const provider = model.slice(0, model.indexOf('/'));
+      if (!builtIn.has(provider) && !Object.hasOwn(tenant.providers, provider)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models'],
+          message: `model "${model}" names provider "${provider}", which is neither built in nor in providers`,
+        });
+      }
+    });
   });
 
 /** A validated tenant config with every default filled in. */
