@@ -1,2 +1,10 @@
 /** Every test project; the root vitest.config.ts runs them all (`npm test`). */
-export const projects = ['packages/core', 'packages/tenancy', 'apps/gateway'];
+export const projects = [
+  'packages/ai',
+  'packages/observability',
+  'packages/core',
+  'packages/tenancy',
+  'apps/gateway',
+  'packages/limits',
+  'packages/sessions',
+];

@@ -10,12 +10,20 @@ import { requestLog } from './middleware/request-log/index.ts';
 import { tenantMiddleware } from './middleware/tenant/index.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerTenantRoutes } from './routes/tenant.ts';
+import { registerNativeChatRoutes } from './routes/chat/native.ts';
+import { registerOpenAIRoutes } from './routes/chat/openai.ts';
+import { CircuitBreakers } from '@aigw/ai';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
 export type RouteModule = (app: GatewayApp) => void;
 
 /** The routes the gateway serves, in registration order. */
-export const GATEWAY_ROUTES: readonly RouteModule[] = [registerHealthRoutes, registerTenantRoutes];
+export const GATEWAY_ROUTES: readonly RouteModule[] = [
+  registerHealthRoutes,
+  registerTenantRoutes,
+  registerNativeChatRoutes,
+  registerOpenAIRoutes,
+];
 
 export interface AppOptions {
   registry: TenantRegistry;
@@ -23,6 +31,10 @@ export interface AppOptions {
   routes?: readonly RouteModule[];
   logSink?: LogSink;
   now?: () => Date;
+  /** The fetch model upstreams are called with; defaults to the runtime's. */
+  upstreamFetch?: typeof fetch;
+  /** Circuit breakers; one set per app (per isolate in production). */
+  breakers?: CircuitBreakers;
 }
 
 /** Paths served without an API key. */
@@ -37,6 +49,12 @@ export function createApp(options: AppOptions): GatewayApp {
     },
   });
   const logSink = options.logSink ?? consoleSink;
+  const services = {
+    // Bound late so a replaced global fetch (or the runtime's own) is always the one used.
+    upstreamFetch:
+      options.upstreamFetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)),
+    breakers: options.breakers ?? new CircuitBreakers(),
+  };
 
   app.onError(onError);
   app.notFound(notFound);
@@ -45,6 +63,7 @@ export function createApp(options: AppOptions): GatewayApp {
   app.use(async (c, next) => {
     c.set('registry', options.registry);
     c.set('logSink', logSink);
+    c.set('services', services);
     await next();
   });
   app.use(requestLog());

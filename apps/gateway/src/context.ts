@@ -1,6 +1,15 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiKeyConfig, TenantConfig, TenantRegistry } from '@aigw/tenancy';
 import type { ErrorCode, LogSink } from '@aigw/core';
+import type { CircuitBreakers } from '@aigw/ai';
+import type { UsageRecord } from '@aigw/observability';
+
+/** Process-wide collaborators, chosen when the app is built (tests substitute the upstream fetch). */
+export interface GatewayServices {
+  /** The fetch used for model upstreams; the network boundary. */
+  upstreamFetch: typeof fetch;
+  breakers: CircuitBreakers;
+}
 
 /** Everything a handler may read from the context; set by middleware, typed everywhere. */
 export interface GatewayVariables {
@@ -13,6 +22,9 @@ export interface GatewayVariables {
   apiKey: ApiKeyConfig;
   /** The error code of the response, for the request log line. */
   errorCode: ErrorCode;
+  services: GatewayServices;
+  /** The model call's usage record, once known (after the stream ends, for streams). */
+  usage: Promise<UsageRecord>;
 }
 
 export interface GatewayEnv {
@@ -30,10 +42,12 @@ export function optionalCaller(c: { get<K extends keyof GatewayVariables>(key: K
   tenant?: TenantConfig;
   apiKey?: ApiKeyConfig;
   errorCode?: ErrorCode;
+  usage?: Promise<UsageRecord>;
 } {
   // Hono types variables as always set; before their middleware runs they are undefined.
   const tenant: TenantConfig | undefined = c.get('tenant');
   const apiKey: ApiKeyConfig | undefined = c.get('apiKey');
   const errorCode: ErrorCode | undefined = c.get('errorCode');
-  return { tenant, apiKey, errorCode };
+  const usage: Promise<UsageRecord> | undefined = c.get('usage');
+  return { tenant, apiKey, errorCode, usage };
 }

@@ -1,1 +1,23 @@
-export {};
+export type {
+  ChatEvent,
+  ChatMessage,
+  ChatParams,
+  FinishReason,
+  Provider,
+  ProviderContext,
+  ProviderEnv,
+  Role,
+  ToolCall,
+  ToolSpec,
+} from './types.ts';
+export { ProviderError, isRetryableStatus, parseRetryAfter } from './errors.ts';
+export { estimateMessagesTokens, estimateTokens } from './tokens.ts';
+export { BUILT_IN_PROVIDERS, PROVIDERS } from './providers/registry.ts';
+export type { ProviderType } from './providers/registry.ts';
+export { LOCAL_MODELS } from './providers/local/index.ts';
+export { CircuitBreakers } from './routing/breaker.ts';
+export type { BreakerSettings } from './routing/breaker.ts';
+export { resolveTargets, splitModelId, targetFor } from './routing/resolve.ts';
+export type { ModelRoute, Target } from './routing/resolve.ts';
+export { backoff, routeChat } from './routing/router.ts';
+export type { AttemptRecord, RouteChatRequest, RoutedChat, RouterDeps } from './routing/router.ts';

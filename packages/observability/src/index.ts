@@ -1,1 +1,4 @@
-export {};
+export { PRICING, costOf, priceFor } from './pricing.ts';
+export type { Cost, ModelPrice } from './pricing.ts';
+export { usageRecordSchema } from './usage.ts';
+export type { UsageRecord } from './usage.ts';

@@ -1,6 +1,17 @@
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
+import type { Context } from 'hono';
+import type { RequestLogLine } from '@aigw/core';
 import { optionalCaller, type GatewayEnv } from '../../context.ts';
+
+/** `waitUntil` when the runtime gave an execution context; `app.request()` in tests has none. */
+function waitUntil(c: Context<GatewayEnv>, promise: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(promise);
+  } catch {
+    void promise;
+  }
+}
 
 /**
  * Writes one structured line per request after the response is decided (errors included: the
@@ -10,8 +21,8 @@ export const requestLog = () =>
   createMiddleware<GatewayEnv>(async (c, next) => {
     const started = Date.now();
     await next();
-    const { tenant, apiKey, errorCode } = optionalCaller(c);
-    c.get('logSink')({
+    const { tenant, apiKey, errorCode, usage } = optionalCaller(c);
+    const line: RequestLogLine = {
       level: c.res.status >= 500 ? 'error' : c.res.status >= 400 ? 'warn' : 'info',
       msg: 'request',
       requestId: c.get('requestId'),
@@ -24,5 +35,27 @@ export const requestLog = () =>
       status: c.res.status,
       latencyMs: Date.now() - started,
       ...(errorCode !== undefined ? { errorCode } : {}),
-    });
+    };
+    const sink = c.get('logSink');
+    if (usage === undefined) {
+      sink(line);
+      return;
+    }
+    // A streamed answer's usage is known only when the stream ends, after the response has been
+    // returned: the line waits for it (kept alive by waitUntil) so each request still logs once.
+    const written = usage.then(
+      (record) => {
+        sink({
+          ...line,
+          level: record.status === 'complete' || record.status === 'cancelled' ? line.level : 'error',
+          ...(record.errorCode !== undefined ? { errorCode: record.errorCode } : {}),
+          latencyMs: Date.now() - started,
+          usage: record,
+        });
+      },
+      () => {
+        sink(line);
+      },
+    );
+    waitUntil(c, written);
   });

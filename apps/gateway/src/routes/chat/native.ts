@@ -1,0 +1,156 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { GatewayError } from '@aigw/core';
+import type { ChatMessage } from '@aigw/ai';
+import type { GatewayApp } from '../../context.ts';
+import { drain, startChat, type ChatOutcome, type ChatRun } from '../../chat/chat-service.ts';
+import { callerOf, reportUsage, routerDeps } from '../../chat/deps.ts';
+import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
+import { scope } from '../../middleware/tenant/index.ts';
+import { errorResponses } from '../openapi.ts';
+
+export const chatRequest = z
+  .object({
+    sessionId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, "-" and "_", at most 128')
+      .optional()
+      .describe('Continue this session; omit for a one-off message.'),
+    message: z.string().min(1).max(100_000).describe('The user message.'),
+    model: z.string().min(3).optional().describe('"provider/model" from the tenant\'s allow-list.'),
+    system: z.string().max(20_000).optional().describe('System prompt.'),
+    stream: z
+      .boolean()
+      .default(true)
+      .describe('Stream as server-sent events (default) or return one JSON object.'),
+    maxTokens: z.int().min(1).max(32_768).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+  })
+  .strict()
+  .openapi('ChatRequest');
+
+const usageSchema = z.object({
+  inputTokens: z.int(),
+  outputTokens: z.int(),
+  estimated: z.boolean().describe('True when the provider reported no usage and tokens were estimated.'),
+  costUsd: z.number(),
+  latencyMs: z.number(),
+  ttftMs: z.number().nullable(),
+});
+
+export const chatResponse = z
+  .object({
+    requestId: z.string(),
+    sessionId: z.string().nullable(),
+    model: z.string(),
+    provider: z.string(),
+    text: z.string(),
+    finishReason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
+    usage: usageSchema,
+  })
+  .openapi('ChatResponse');
+
+const chatRoute = createRoute({
+  method: 'post',
+  path: '/chat',
+  tags: ['chat'],
+  summary: "Chat with the tenant's model. Streams SSE events meta, delta, usage, then done or error.",
+  security: [{ bearer: [] }],
+  middleware: [scope('chat')] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: chatRequest } } } },
+  responses: {
+    200: {
+      description:
+        'With stream=true (default): text/event-stream of `meta`, `delta`*, `usage` and exactly one terminal `done` or `error`. With stream=false: one JSON object.',
+      content: { 'application/json': { schema: chatResponse }, 'text/event-stream': { schema: z.string() } },
+    },
+    ...errorResponses,
+  },
+});
+
+export function registerNativeChatRoutes(app: GatewayApp): void {
+  app.openapi(chatRoute, async (c) => {
+    const body = c.req.valid('json');
+    const messages: ChatMessage[] = [
+      ...(body.system !== undefined ? [{ role: 'system' as const, content: body.system }] : []),
+      { role: 'user', content: body.message },
+    ];
+    const run = await startChat(
+      routerDeps(c),
+      {
+        ...callerOf(c),
+        httpRoute: '/chat',
+        modelRoute: 'chat',
+        requestedModel: body.model,
+        messages,
+        maxTokens: body.maxTokens,
+        temperature: body.temperature,
+        stream: body.stream,
+      },
+      reportUsage(c),
+    );
+    c.header('x-gateway-model', run.modelId);
+    c.header('x-gateway-provider', run.providerName);
+    const meta = {
+      requestId: c.get('requestId'),
+      sessionId: body.sessionId ?? null,
+      model: run.modelId,
+      provider: run.providerName,
+    };
+
+    if (!body.stream) {
+      const outcome = await drain(run);
+      return c.json(
+        { ...meta, text: outcome.text, finishReason: finishOf(outcome), usage: usageOf(outcome) },
+        200,
+      );
+    }
+
+    const requestId = c.get('requestId');
+    return c.body(
+      sseBody(nativeFrames(run, meta, requestId), {
+        onCancel: () => {
+          run.cancel();
+        },
+        onUnexpected: () =>
+          sseFrame({ code: 'internal', message: 'The stream failed unexpectedly.', requestId }, 'error'),
+      }),
+      200,
+      SSE_HEADERS,
+    );
+  });
+}
+
+async function* nativeFrames(
+  run: ChatRun,
+  meta: Record<string, unknown>,
+  requestId: string,
+): AsyncIterable<string> {
+  yield sseFrame(meta, 'meta');
+  try {
+    for await (const event of run.events) {
+      if (event.type === 'delta') yield sseFrame({ text: event.text }, 'delta');
+    }
+  } catch {
+    // Reported below from the outcome, after the usage of what was streamed.
+  }
+  const outcome = await run.outcome;
+  yield sseFrame(usageOf(outcome), 'usage');
+  if (outcome.error) {
+    yield sseFrame({ code: outcome.error.code, message: outcome.error.message, requestId }, 'error');
+    return;
+  }
+  yield sseFrame({ finishReason: finishOf(outcome) }, 'done');
+}
+
+export function usageOf(outcome: ChatOutcome): z.infer<typeof usageSchema> {
+  const { inputTokens, outputTokens, estimated, costUsd, latencyMs, ttftMs } = outcome.usage;
+  return { inputTokens, outputTokens, estimated, costUsd, latencyMs, ttftMs };
+}
+
+/** A non-streamed answer that broke off is an error, never a complete answer. */
+function finishOf(outcome: ChatOutcome): NonNullable<ChatOutcome['finishReason']> {
+  if (outcome.error) throw outcome.error;
+  if (outcome.finishReason === undefined)
+    throw new GatewayError('upstream_error', 'The model stopped without finishing.');
+  return outcome.finishReason;
+}

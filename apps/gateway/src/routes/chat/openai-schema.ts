@@ -1,0 +1,99 @@
+import { z } from '@hono/zod-openapi';
+
+/**
+ * The subset of OpenAI's chat completion request the gateway serves. Unknown fields are accepted
+ * and ignored (SDKs send many), so a client written for OpenAI works unchanged.
+ */
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+const content = z.union([z.string(), z.array(textPart).min(1)]);
+
+const toolCall = z.object({
+  id: z.string(),
+  type: z.literal('function').default('function'),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
+export const openAIMessage = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('system'), content, name: z.string().optional() }),
+  z.object({ role: z.literal('developer'), content, name: z.string().optional() }),
+  z.object({ role: z.literal('user'), content, name: z.string().optional() }),
+  z.object({
+    role: z.literal('assistant'),
+    content: content.nullable().optional(),
+    tool_calls: z.array(toolCall).optional(),
+    name: z.string().optional(),
+  }),
+  z.object({ role: z.literal('tool'), content, tool_call_id: z.string() }),
+]);
+
+export const openAIChatRequest = z
+  .object({
+    model: z.string().min(1).describe('"provider/model" from GET /v1/models.'),
+    messages: z.array(openAIMessage).min(1),
+    stream: z.boolean().default(false),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
+    max_tokens: z.int().min(1).max(32_768).nullable().optional(),
+    max_completion_tokens: z.int().min(1).max(32_768).nullable().optional(),
+    temperature: z.number().min(0).max(2).nullable().optional(),
+    n: z.literal(1, { error: 'only n = 1 is supported' }).nullable().optional(),
+    tools: z
+      .array(
+        z.object({
+          type: z.literal('function'),
+          function: z.object({
+            name: z.string(),
+            description: z.string().optional(),
+            parameters: z.record(z.string(), z.unknown()).optional(),
+          }),
+        }),
+      )
+      .optional(),
+  })
+  .loose()
+  .openapi('ChatCompletionRequest');
+export type OpenAIChatRequest = z.infer<typeof openAIChatRequest>;
+
+const openAIUsage = z.object({ prompt_tokens: z.int(), completion_tokens: z.int(), total_tokens: z.int() });
+
+export const openAIChatResponse = z
+  .object({
+    id: z.string(),
+    object: z.literal('chat.completion'),
+    created: z.int(),
+    model: z.string(),
+    choices: z.array(
+      z.object({
+        index: z.int(),
+        message: z.object({
+          role: z.literal('assistant'),
+          content: z.string().nullable(),
+          refusal: z.null(),
+          tool_calls: z.array(toolCall).optional(),
+        }),
+        finish_reason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
+        logprobs: z.null(),
+      }),
+    ),
+    usage: openAIUsage,
+  })
+  .openapi('ChatCompletion');
+
+export const openAIModelList = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(
+      z.object({ id: z.string(), object: z.literal('model'), created: z.int(), owned_by: z.string() }),
+    ),
+  })
+  .openapi('ModelList');
+
+export const openAIErrorSchema = z
+  .object({
+    error: z.object({
+      message: z.string(),
+      type: z.string(),
+      param: z.string().nullable(),
+      code: z.string(),
+    }),
+  })
+  .openapi('OpenAIError');

@@ -1,0 +1,224 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { GatewayError } from '@aigw/core';
+import type { ChatMessage } from '@aigw/ai';
+import type { GatewayApp } from '../../context.ts';
+import { drain, startChat, type ChatRun } from '../../chat/chat-service.ts';
+import { callerOf, reportUsage, routerDeps } from '../../chat/deps.ts';
+import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
+import { scope } from '../../middleware/tenant/index.ts';
+import {
+  openAIChatRequest,
+  openAIChatResponse,
+  openAIErrorSchema,
+  openAIModelList,
+  type OpenAIChatRequest,
+} from './openai-schema.ts';
+import { toOpenAIErrorBody } from '@aigw/core';
+
+const openAIErrors = Object.fromEntries(
+  [400, 401, 403, 413, 429, 500, 502, 504].map((status) => [
+    status,
+    { description: 'OpenAI-shaped error', content: { 'application/json': { schema: openAIErrorSchema } } },
+  ]),
+);
+
+const completionsRoute = createRoute({
+  method: 'post',
+  path: '/v1/chat/completions',
+  tags: ['openai'],
+  summary: 'OpenAI-compatible chat completions (streaming and not).',
+  security: [{ bearer: [] }],
+  middleware: [scope('chat')] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: openAIChatRequest } } } },
+  responses: {
+    200: {
+      description:
+        'A chat.completion object, or with stream=true an SSE stream of chat.completion.chunk and [DONE].',
+      content: {
+        'application/json': { schema: openAIChatResponse },
+        'text/event-stream': { schema: z.string() },
+      },
+    },
+    ...openAIErrors,
+  },
+});
+
+const modelsRoute = createRoute({
+  method: 'get',
+  path: '/v1/models',
+  tags: ['openai'],
+  summary: "The tenant's allowed models.",
+  security: [{ bearer: [] }],
+  middleware: [scope('chat')] as const,
+  responses: {
+    200: { description: 'Model list', content: { 'application/json': { schema: openAIModelList } } },
+    ...openAIErrors,
+  },
+});
+
+export function registerOpenAIRoutes(app: GatewayApp): void {
+  app.openapi(modelsRoute, (c) => {
+    const tenant = c.get('tenant');
+    return c.json(
+      {
+        object: 'list' as const,
+        data: tenant.models.allowed.map((id) => ({
+          id,
+          object: 'model' as const,
+          created: 0,
+          owned_by: id.slice(0, id.indexOf('/')),
+        })),
+      },
+      200,
+    );
+  });
+
+  app.openapi(completionsRoute, async (c) => {
+    const body = c.req.valid('json');
+    const run = await startChat(
+      routerDeps(c),
+      {
+        ...callerOf(c),
+        httpRoute: '/v1/chat/completions',
+        modelRoute: 'chat',
+        requestedModel: body.model,
+        messages: toChatMessages(body.messages),
+        maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+        temperature: body.temperature ?? undefined,
+        stream: body.stream,
+      },
+      reportUsage(c),
+    );
+    c.header('x-gateway-model', run.modelId);
+    c.header('x-gateway-provider', run.providerName);
+    const id = `chatcmpl-${c.get('requestId')}`;
+    const created = Math.floor(Date.now() / 1000);
+
+    if (!body.stream) {
+      const outcome = await drain(run);
+      if (outcome.finishReason === undefined)
+        throw new GatewayError('upstream_error', 'The model stopped without finishing.');
+      const { inputTokens, outputTokens } = outcome.usage;
+      return c.json(
+        {
+          id,
+          object: 'chat.completion' as const,
+          created,
+          model: run.modelId,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant' as const, content: outcome.text, refusal: null },
+              finish_reason: outcome.finishReason,
+              logprobs: null,
+            },
+          ],
+          usage: {
+            prompt_tokens: inputTokens,
+            completion_tokens: outputTokens,
+            total_tokens: inputTokens + outputTokens,
+          },
+        },
+        200,
+      );
+    }
+
+    const includeUsage = body.stream_options?.include_usage === true;
+    return c.body(
+      sseBody(chunkFrames(run, { id, created, includeUsage }), {
+        onCancel: () => {
+          run.cancel();
+        },
+        onUnexpected: () =>
+          sseFrame(toOpenAIErrorBody(new GatewayError('internal', 'The stream failed unexpectedly.'))),
+      }),
+      200,
+      SSE_HEADERS,
+    );
+  });
+}
+
+function toChatMessages(messages: OpenAIChatRequest['messages']): ChatMessage[] {
+  return messages.map((message): ChatMessage => {
+    const text = (value: typeof message.content): string =>
+      value === null || value === undefined
+        ? ''
+        : typeof value === 'string'
+          ? value
+          : value.map((part) => part.text).join('');
+    switch (message.role) {
+      case 'developer':
+        return { role: 'system', content: text(message.content) };
+      case 'assistant':
+        return {
+          role: 'assistant',
+          content: text(message.content),
+          ...(message.tool_calls
+            ? {
+                toolCalls: message.tool_calls.map((call) => ({
+                  id: call.id,
+                  name: call.function.name,
+                  arguments: call.function.arguments,
+                })),
+              }
+            : {}),
+        };
+      case 'tool':
+        return { role: 'tool', content: text(message.content), toolCallId: message.tool_call_id };
+      default:
+        return { role: message.role, content: text(message.content) };
+    }
+  });
+}
+
+/** OpenAI's chunk stream: a role chunk, content chunks, a finish chunk, optional usage, [DONE]. */
+async function* chunkFrames(
+  run: ChatRun,
+  options: { id: string; created: number; includeUsage: boolean },
+): AsyncIterable<string> {
+  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+    sseFrame({
+      id: options.id,
+      object: 'chat.completion.chunk',
+      created: options.created,
+      model: run.modelId,
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+    });
+
+  yield chunk({ role: 'assistant', content: '' }, null);
+  try {
+    for await (const event of run.events) {
+      if (event.type === 'delta') yield chunk({ content: event.text }, null);
+    }
+  } catch {
+    // Reported below from the outcome.
+  }
+  const outcome = await run.outcome;
+  if (outcome.error || outcome.finishReason === undefined) {
+    // OpenAI SDKs raise an APIError on a chunk carrying `error`; no [DONE] follows, so the answer
+    // can never be taken as complete.
+    yield sseFrame(
+      toOpenAIErrorBody(
+        outcome.error ?? new GatewayError('upstream_error', 'The model stopped without finishing.'),
+      ),
+    );
+    return;
+  }
+  yield chunk({}, outcome.finishReason);
+  if (options.includeUsage) {
+    const { inputTokens, outputTokens } = outcome.usage;
+    yield sseFrame({
+      id: options.id,
+      object: 'chat.completion.chunk',
+      created: options.created,
+      model: run.modelId,
+      choices: [],
+      usage: {
+        prompt_tokens: inputTokens,
+        completion_tokens: outputTokens,
+        total_tokens: inputTokens + outputTokens,
+      },
+    });
+  }
+  yield sseFrame('[DONE]');
+}

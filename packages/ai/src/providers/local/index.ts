@@ -1,0 +1,1 @@
+export { LOCAL_MODELS, localProvider } from './local.ts';

@@ -1,0 +1,1 @@
+export { openAICompatibleProvider } from './openai-compatible.ts';

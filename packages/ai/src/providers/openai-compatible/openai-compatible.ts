@@ -1,0 +1,206 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { ProviderError, isRetryableStatus, parseRetryAfter } from '../../errors.ts';
+import type {
+  ChatEvent,
+  ChatMessage,
+  ChatParams,
+  FinishReason,
+  Provider,
+  ProviderContext,
+  ToolCall,
+} from '../../types.ts';
+
+/**
+ * Any OpenAI-compatible `/chat/completions` endpoint: a hosted API, Cloudflare AI Gateway's compat
+ * endpoint, or a local model server. The API key comes from the Worker secret the tenant config
+ * names, never from the config itself.
+ */
+export const openAICompatibleProvider: Provider = {
+  async *chat(params, context) {
+    if (context.config.type !== 'openai-compatible')
+      throw new Error('openai-compatible provider given another config');
+    const { baseUrl, apiKeySecret, headers } = context.config;
+    const requestHeaders: Record<string, string> = { 'content-type': 'application/json', ...headers };
+    if (apiKeySecret !== undefined) {
+      const key = context.env[apiKeySecret];
+      if (typeof key !== 'string' || key === '') {
+        throw new ProviderError(
+          `The secret ${apiKeySecret} for provider "${context.providerName}" is not set.`,
+          {
+            retryable: false,
+            code: 'provider_unavailable',
+          },
+        );
+      }
+      requestHeaders.authorization = `Bearer ${key}`;
+    }
+
+    let response: Response;
+    try {
+      response = await context.fetch(`${baseUrl.replace(/\/+$/, '')}/chat/completions`, {
+        method: 'POST',
+        headers: requestHeaders,
+        body: JSON.stringify(requestBody(params)),
+        signal: params.signal,
+      });
+    } catch (error) {
+      if (params.signal.aborted) throw error;
+      throw new ProviderError(`Could not reach ${context.providerName}: ${String(error)}`, {
+        retryable: true,
+        cause: error,
+      });
+    }
+
+    if (!response.ok) throw await upstreamError(response, context);
+    if (params.stream) yield* streamEvents(response, context);
+    else yield* jsonEvents(response);
+  },
+};
+
+function requestBody(params: ChatParams): Record<string, unknown> {
+  return {
+    model: params.model,
+    messages: params.messages.map(toWireMessage),
+    ...(params.maxTokens !== undefined ? { max_tokens: params.maxTokens } : {}),
+    ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
+    ...(params.tools && params.tools.length > 0
+      ? { tools: params.tools.map((tool) => ({ type: 'function', function: tool })) }
+      : {}),
+    stream: params.stream,
+    ...(params.stream ? { stream_options: { include_usage: true } } : {}),
+  };
+}
+
+function toWireMessage(message: ChatMessage): Record<string, unknown> {
+  return {
+    role: message.role,
+    content: message.content,
+    ...(message.toolCallId !== undefined ? { tool_call_id: message.toolCallId } : {}),
+    ...(message.toolCalls && message.toolCalls.length > 0
+      ? {
+          tool_calls: message.toolCalls.map((call) => ({
+            id: call.id,
+            type: 'function',
+            function: { name: call.name, arguments: call.arguments },
+          })),
+        }
+      : {}),
+  };
+}
+
+async function upstreamError(response: Response, context: ProviderContext): Promise<ProviderError> {
+  const text = await response.text().catch(() => '');
+  let detail = text.slice(0, 300);
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: string } | string };
+    detail = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? detail);
+  } catch {
+    // Not JSON: keep the raw (truncated) text.
+  }
+  return new ProviderError(`${context.providerName} answered ${response.status}: ${detail}`, {
+    status: response.status,
+    retryable: isRetryableStatus(response.status),
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+  });
+}
+
+interface WireToolCallDelta {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+interface WireChunk {
+  choices?: {
+    delta?: { content?: string | null; tool_calls?: WireToolCallDelta[] };
+    message?: {
+      content?: string | null;
+      tool_calls?: { id: string; function: { name: string; arguments: string } }[];
+    };
+    finish_reason?: string | null;
+  }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: { message?: string };
+}
+
+async function* streamEvents(response: Response, context: ProviderContext): AsyncIterable<ChatEvent> {
+  if (!response.body) throw new ProviderError('Empty streaming response', { retryable: true });
+  const events = response.body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream());
+  const toolCalls = new Map<number, ToolCall>();
+  let finish: FinishReason | undefined;
+  let done = false;
+
+  for await (const event of events) {
+    if (event.data === '[DONE]') {
+      done = true;
+      break;
+    }
+    const chunk = JSON.parse(event.data) as WireChunk;
+    if (chunk.error) {
+      throw new ProviderError(`${context.providerName} reported: ${chunk.error.message ?? 'stream error'}`, {
+        retryable: true,
+      });
+    }
+    const choice = chunk.choices?.[0];
+    const text = choice?.delta?.content;
+    if (text) yield { type: 'delta', text };
+    for (const call of choice?.delta?.tool_calls ?? []) {
+      const index = call.index ?? 0;
+      const current = toolCalls.get(index) ?? { id: '', name: '', arguments: '' };
+      toolCalls.set(index, {
+        id: call.id ?? current.id,
+        name: current.name + (call.function?.name ?? ''),
+        arguments: current.arguments + (call.function?.arguments ?? ''),
+      });
+    }
+    if (choice?.finish_reason) finish = normaliseFinish(choice.finish_reason);
+    if (chunk.usage) {
+      yield {
+        type: 'usage',
+        inputTokens: chunk.usage.prompt_tokens ?? 0,
+        outputTokens: chunk.usage.completion_tokens ?? 0,
+      };
+    }
+  }
+  // A stream cut before [DONE] and without a finish reason is an incomplete answer, never a
+  // complete one.
+  if (!done && finish === undefined) {
+    throw new ProviderError(`${context.providerName} closed the stream before it finished`, {
+      retryable: true,
+    });
+  }
+  if (toolCalls.size > 0) yield { type: 'tool_calls', calls: [...toolCalls.values()] };
+  yield { type: 'finish', reason: finish ?? 'stop' };
+}
+
+async function* jsonEvents(response: Response): AsyncIterable<ChatEvent> {
+  const body = await response.json<WireChunk>();
+  const choice = body.choices?.[0];
+  const text = choice?.message?.content;
+  if (text) yield { type: 'delta', text };
+  const calls = choice?.message?.tool_calls ?? [];
+  if (calls.length > 0) {
+    yield {
+      type: 'tool_calls',
+      calls: calls.map((call) => ({
+        id: call.id,
+        name: call.function.name,
+        arguments: call.function.arguments,
+      })),
+    };
+  }
+  if (body.usage) {
+    yield {
+      type: 'usage',
+      inputTokens: body.usage.prompt_tokens ?? 0,
+      outputTokens: body.usage.completion_tokens ?? 0,
+    };
+  }
+  yield { type: 'finish', reason: normaliseFinish(choice?.finish_reason ?? 'stop') };
+}
+
+function normaliseFinish(reason: string): FinishReason {
+  return reason === 'length' || reason === 'tool_calls' || reason === 'content_filter' ? reason : 'stop';
+}

@@ -1,0 +1,1 @@
+export { workersAiProvider } from './workers-ai.ts';

@@ -1,0 +1,271 @@
+import { GatewayError, type ErrorCode } from '@aigw/core';
+import type { RoutingConfig, TenantConfig } from '@aigw/tenancy';
+import { ProviderError } from '../errors.ts';
+import { PROVIDERS } from '../providers/registry.ts';
+import type { ChatEvent, ChatMessage, ProviderEnv, ToolSpec } from '../types.ts';
+import type { CircuitBreakers } from './breaker.ts';
+import { resolveTargets, type ModelRoute, type Target } from './resolve.ts';
+
+export interface RouterDeps {
+  env: ProviderEnv;
+  fetch: typeof fetch;
+  breakers: CircuitBreakers;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface RouteChatRequest {
+  tenant: TenantConfig;
+  route: ModelRoute;
+  requestId: string;
+  requestedModel?: string | undefined;
+  messages: ChatMessage[];
+  maxTokens?: number | undefined;
+  temperature?: number | undefined;
+  tools?: ToolSpec[] | undefined;
+  stream: boolean;
+  /** Aborts when the client goes away; cancels the upstream call. */
+  signal: AbortSignal;
+}
+
+export interface AttemptRecord {
+  modelId: string;
+  attempt: number;
+  outcome: 'ok' | 'error' | 'timeout' | 'circuit_open';
+  status?: number | undefined;
+  message?: string | undefined;
+}
+
+export interface RoutedChat {
+  target: Target;
+  attempts: AttemptRecord[];
+  /** Milliseconds from the start of routing to the first token. */
+  ttftMs: number;
+  /**
+   * Every event from the first token on. Throws `GatewayError` (`upstream_error` or
+   * `upstream_timeout`) if the upstream fails after the first token: the answer is then incomplete.
+   */
+  events: AsyncIterable<ChatEvent>;
+}
+
+/**
+ * Calls the tenant's models in order until one produces a first token: retries with exponential
+ * backoff and jitter on retryable failures (honouring Retry-After) within the attempt and time
+ * budget, falls back to the next model on any failure before the first token, and skips targets
+ * whose circuit is open. Nothing is retried after the first token: the stream is then committed.
+ */
+export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Promise<RoutedChat> {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const settings = request.tenant.routing;
+  const targets = resolveTargets(request.tenant, request.route, request.requestedModel);
+  const started = now();
+  const retryDeadline = started + settings.retryBudgetMs;
+  const totalTimeout = AbortSignal.timeout(settings.totalTimeoutMs);
+  const attempts: AttemptRecord[] = [];
+  let lastError: ProviderError | undefined;
+
+  for (const target of targets) {
+    const breakerKey = `${request.tenant.id}:${target.modelId}`;
+    for (let attempt = 1; attempt <= settings.maxAttempts; attempt++) {
+      if (!deps.breakers.tryAcquire(breakerKey)) {
+        attempts.push({ modelId: target.modelId, attempt, outcome: 'circuit_open' });
+        break;
+      }
+      const controller = new AbortController();
+      const signal = AbortSignal.any([request.signal, totalTimeout, controller.signal]);
+      const iterator = PROVIDERS[target.config.type]
+        .chat(
+          {
+            model: target.model,
+            messages: request.messages,
+            maxTokens: request.maxTokens,
+            temperature: request.temperature,
+            tools: request.tools,
+            stream: request.stream,
+            signal,
+          },
+          {
+            config: target.config,
+            providerName: target.providerName,
+            env: deps.env,
+            fetch: deps.fetch,
+            tenantId: request.tenant.id,
+            requestId: request.requestId,
+            route: request.route,
+          },
+        )
+        [Symbol.asyncIterator]();
+
+      try {
+        const head = await firstToken(iterator, settings.firstTokenTimeoutMs, controller);
+        deps.breakers.success(breakerKey);
+        attempts.push({ modelId: target.modelId, attempt, outcome: 'ok' });
+        return {
+          target,
+          attempts,
+          ttftMs: now() - started,
+          events: continueStream(head, iterator, {
+            signal: request.signal,
+            totalTimeout,
+            breakerKey,
+            deps,
+            settings,
+          }),
+        };
+      } catch (error) {
+        controller.abort();
+        if (request.signal.aborted) {
+          deps.breakers.release(breakerKey);
+          throw request.signal.reason;
+        }
+        const failure = classify(error, totalTimeout.aborted);
+        lastError = failure;
+        deps.breakers.failure(breakerKey, {
+          threshold: settings.breakerThreshold,
+          cooldownMs: settings.breakerCooldownMs,
+        });
+        attempts.push({
+          modelId: target.modelId,
+          attempt,
+          outcome: failure.code === 'upstream_timeout' ? 'timeout' : 'error',
+          status: failure.status,
+          message: failure.message,
+        });
+        if (totalTimeout.aborted) throw finalError(attempts, lastError);
+        if (!failure.retryable || attempt === settings.maxAttempts) break;
+        const delay = backoff(settings, attempt, failure.retryAfterMs, random);
+        // Retries stop at the retry budget; the next target (fallback) still gets its first try.
+        if (now() + delay > retryDeadline) break;
+        await sleep(delay, request.signal);
+      }
+    }
+  }
+  throw finalError(attempts, lastError);
+}
+
+type Head = { events: ChatEvent[] };
+
+/** Pulls events until the first token (text, tool calls or finish), bounded by the first-token timeout. */
+async function firstToken(
+  iterator: AsyncIterator<ChatEvent>,
+  timeoutMs: number,
+  controller: AbortController,
+): Promise<Head> {
+  const events: ChatEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(
+        new ProviderError(`No first token within ${timeoutMs} ms`, {
+          retryable: true,
+          code: 'upstream_timeout',
+        }),
+      );
+    }, timeoutMs);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), timeout]);
+      if (next.done)
+        throw new ProviderError('The provider ended without producing anything', { retryable: true });
+      events.push(next.value);
+      if (next.value.type !== 'usage') return { events };
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function* continueStream(
+  head: Head,
+  iterator: AsyncIterator<ChatEvent>,
+  context: {
+    signal: AbortSignal;
+    totalTimeout: AbortSignal;
+    breakerKey: string;
+    deps: RouterDeps;
+    settings: RoutingConfig;
+  },
+): AsyncIterable<ChatEvent> {
+  yield* head.events;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    context.deps.breakers.failure(context.breakerKey, {
+      threshold: context.settings.breakerThreshold,
+      cooldownMs: context.settings.breakerCooldownMs,
+    });
+    const failure = classify(error, context.totalTimeout.aborted);
+    throw new GatewayError(failure.code, `The answer was cut off: ${failure.message}`, { cause: error });
+  } finally {
+    // Ends the upstream call if the consumer stopped early (client disconnect).
+    await iterator.return?.();
+  }
+}
+
+function classify(error: unknown, totalTimedOut: boolean): ProviderError {
+  if (totalTimedOut)
+    return new ProviderError('The call exceeded its total timeout', {
+      retryable: false,
+      code: 'upstream_timeout',
+    });
+  if (error instanceof ProviderError) return error;
+  if (error instanceof GatewayError)
+    return new ProviderError(error.message, { retryable: false, code: error.code });
+  return new ProviderError(error instanceof Error ? error.message : String(error), {
+    retryable: true,
+    cause: error,
+  });
+}
+
+function finalError(attempts: AttemptRecord[], last: ProviderError | undefined): GatewayError {
+  const tried = attempts.filter((attempt) => attempt.outcome !== 'circuit_open');
+  const code: ErrorCode =
+    tried.length > 0 && tried.every((attempt) => attempt.outcome === 'timeout')
+      ? 'upstream_timeout'
+      : last?.code === 'provider_unavailable' && tried.length === 1
+        ? 'provider_unavailable'
+        : 'upstream_error';
+  const message =
+    tried.length === 0
+      ? 'Every model for this request has an open circuit (recent consecutive failures); try again shortly.'
+      : `No model produced an answer after ${tried.length} attempt${tried.length === 1 ? '' : 's'}: ${last?.message ?? 'unknown error'}`;
+  return new GatewayError(code, message, { details: { attempts } });
+}
+
+/** Exponential backoff with full jitter in [delay/2, delay], never sooner than Retry-After. */
+export function backoff(
+  settings: RoutingConfig,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+): number {
+  const exponential = Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** (attempt - 1));
+  const jittered = exponential / 2 + (random() * exponential) / 2;
+  return Math.max(jittered, retryAfterMs ?? 0);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
+  });
+}

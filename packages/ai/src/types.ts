@@ -1,0 +1,72 @@
+import type { ProviderConfig } from '@aigw/tenancy';
+
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface ChatMessage {
+  role: Role;
+  content: string;
+  /** For role "tool": the call this message answers. */
+  toolCallId?: string;
+  /** For role "assistant": tool calls the model asked for. */
+  toolCalls?: ToolCall[];
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text, as models produce it. */
+  arguments: string;
+}
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+
+/** What a provider streams back; every provider normalises to this. */
+export type ChatEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'tool_calls'; calls: ToolCall[] }
+  | { type: 'usage'; inputTokens: number; outputTokens: number }
+  | { type: 'finish'; reason: FinishReason };
+
+export interface ChatParams {
+  /** The provider's own model name (the part after "provider/"). */
+  model: string;
+  messages: ChatMessage[];
+  maxTokens?: number | undefined;
+  temperature?: number | undefined;
+  tools?: ToolSpec[] | undefined;
+  /** Whether the caller streams; a provider may still stream upstream and the router aggregates. */
+  stream: boolean;
+  signal: AbortSignal;
+}
+
+/** The environment providers may use: the Workers AI binding and named secrets. */
+export interface ProviderEnv {
+  AI?: Ai | undefined;
+  [secret: string]: unknown;
+}
+
+export interface ProviderContext {
+  /** The tenant's config for this provider name (defaults for built-ins). */
+  config: ProviderConfig;
+  /** The name the model id used, e.g. "openai" in "openai/gpt-4o-mini". */
+  providerName: string;
+  env: ProviderEnv;
+  fetch: typeof fetch;
+  tenantId: string;
+  requestId: string;
+  route: string;
+}
+
+/**
+ * A provider turns one chat request into a stream of normalised events. It throws `ProviderError`
+ * for failures it can classify; the router decides about retries and fallback.
+ */
+export interface Provider {
+  chat(params: ChatParams, context: ProviderContext): AsyncIterable<ChatEvent>;
+}
