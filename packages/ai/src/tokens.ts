@@ -9,7 +9,7 @@ export function estimateTokens(text: string): number {
   let tokens = 0;
   for (const match of text.matchAll(PIECES)) {
     const piece = match[0];
-    tokens += /^[\p{L}\p{M}]/u.test(piece) ? Math.max(1, Math.ceil(piece.length / 4)) : 1;
+    tokens += /^[\p{L}\p{M}]/u.test(piece) ? Math.max(1, Math.ceil(piece.length / 6)) : 1;
   }
   return tokens;
 }

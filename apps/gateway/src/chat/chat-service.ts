@@ -121,55 +121,65 @@ export async function startChat(
   report(outcome.then((o) => o.usage));
 
   const { target, attempts, ttftMs } = routed;
+  const state = {
+    text: '',
+    toolCalls: [] as ToolCall[],
+    reported: undefined as { inputTokens: number; outputTokens: number } | undefined,
+    finishReason: undefined as FinishReason | undefined,
+    error: undefined as GatewayError | undefined,
+    settled: false,
+  };
+
+  /** Resolves the outcome once, from whatever was streamed; a run with no finish was cancelled. */
+  const settle = (): void => {
+    if (state.settled) return;
+    state.settled = true;
+    const inputTokens = state.reported?.inputTokens ?? estimateMessagesTokens(input.messages);
+    const outputTokens = state.reported?.outputTokens ?? estimateTokens(state.text);
+    const cost = costOf(target.modelId, inputTokens, outputTokens);
+    const status = state.error ? 'incomplete' : state.finishReason === undefined ? 'cancelled' : 'complete';
+    resolveOutcome({
+      text: state.text,
+      toolCalls: state.toolCalls,
+      finishReason: state.finishReason,
+      error: state.error,
+      usage: {
+        ...base,
+        model: target.modelId,
+        provider: target.providerName,
+        attempts: attempts.length,
+        status,
+        ...(state.error ? { errorCode: state.error.code } : {}),
+        inputTokens,
+        outputTokens,
+        estimated: state.reported === undefined,
+        ttftMs,
+        latencyMs: Date.now() - started,
+        costUsd: cost.costUsd,
+        priced: cost.priced,
+      },
+    });
+  };
+
   async function* accounted(): AsyncIterable<ChatEvent> {
-    let text = '';
-    const toolCalls: ToolCall[] = [];
-    let reported: { inputTokens: number; outputTokens: number } | undefined;
-    let finishReason: FinishReason | undefined;
-    let error: GatewayError | undefined;
-    let cancelled = false;
     try {
       for await (const event of routed.events) {
-        if (event.type === 'delta') text += event.text;
-        else if (event.type === 'tool_calls') toolCalls.push(...event.calls);
+        if (event.type === 'delta') state.text += event.text;
+        else if (event.type === 'tool_calls') state.toolCalls.push(...event.calls);
         else if (event.type === 'usage')
-          reported = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
-        else finishReason = event.reason;
+          state.reported = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
+        else state.finishReason = event.reason;
         yield event;
       }
     } catch (thrown) {
-      if (controller.signal.aborted) cancelled = true;
-      else
-        error = isGatewayError(thrown)
+      if (!controller.signal.aborted) {
+        state.error = isGatewayError(thrown)
           ? thrown
           : new GatewayError('upstream_error', undefined, { cause: thrown });
-      if (error) throw error;
+        throw state.error;
+      }
     } finally {
-      if (finishReason === undefined && error === undefined) cancelled = true;
-      const inputTokens = reported?.inputTokens ?? estimateMessagesTokens(input.messages);
-      const outputTokens = reported?.outputTokens ?? estimateTokens(text);
-      const cost = costOf(target.modelId, inputTokens, outputTokens);
-      resolveOutcome({
-        text,
-        toolCalls,
-        finishReason,
-        error,
-        usage: {
-          ...base,
-          model: target.modelId,
-          provider: target.providerName,
-          attempts: attempts.length,
-          status: error ? 'incomplete' : cancelled ? 'cancelled' : 'complete',
-          ...(error ? { errorCode: error.code } : {}),
-          inputTokens,
-          outputTokens,
-          estimated: reported === undefined,
-          ttftMs,
-          latencyMs: Date.now() - started,
-          costUsd: cost.costUsd,
-          priced: cost.priced,
-        },
-      });
+      settle();
     }
   }
 
@@ -181,6 +191,8 @@ export async function startChat(
     events: accounted(),
     cancel: () => {
       controller.abort(new GatewayError('internal', 'The client closed the connection.'));
+      // The consumer may never have started the events (client gone before the first frame).
+      settle();
     },
     outcome,
   };

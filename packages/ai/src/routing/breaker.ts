@@ -40,7 +40,9 @@ export class CircuitBreakers {
 
   failure(key: string, settings: BreakerSettings): void {
     const state = this.states.get(key);
-    const failures = state?.kind === 'closed' ? state.failures + 1 : settings.threshold;
+    // A failed half-open trial (or a failure while open) re-opens the circuit at once.
+    const failures =
+      state === undefined ? 1 : state.kind === 'closed' ? state.failures + 1 : settings.threshold;
     this.states.set(
       key,
       failures >= settings.threshold

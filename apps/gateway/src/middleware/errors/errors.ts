@@ -23,7 +23,9 @@ export function isOpenAIRoute(path: string): boolean {
  */
 export const onError: ErrorHandler<GatewayEnv> = (error, c) => {
   const gatewayError = toGatewayError(error);
-  if (gatewayError.kind === 'system') {
+  // Our own system errors (upstream failures, misconfiguration) are already described by the
+  // request log line; only the unexpected ones need their stack.
+  if (gatewayError.code === 'internal') {
     console.error(
       JSON.stringify({
         level: 'error',

@@ -1,0 +1,187 @@
+/**
+ * A scripted OpenAI-compatible server, called through the gateway's upstream `fetch`: the network
+ * boundary. It speaks the real wire format (JSON and SSE chunks); each model follows a script of
+ * steps, one step per call, the last step repeating.
+ */
+export type Step =
+  | { kind: 'ok'; text?: string; usage?: boolean }
+  | { kind: 'status'; status: number; retryAfter?: string }
+  | { kind: 'hang' }
+  | { kind: 'cut'; afterDeltas: number }
+  | { kind: 'stall'; afterDeltas: number }
+  | { kind: 'throw' };
+
+export interface UpstreamCall {
+  model: string;
+  stream: boolean;
+  body: Record<string, unknown>;
+  headers: Headers;
+  /** Set when the gateway aborted this call (client gone, timeout). */
+  aborted: boolean;
+}
+
+export interface FakeUpstream {
+  fetch: typeof fetch;
+  calls: UpstreamCall[];
+  script(model: string, ...steps: Step[]): void;
+  callsFor(model: string): UpstreamCall[];
+}
+
+const encoder = new TextEncoder();
+
+export function fakeUpstream(): FakeUpstream {
+  const scripts = new Map<string, Step[]>();
+  const calls: UpstreamCall[] = [];
+
+  const nextStep = (model: string): Step => {
+    const steps = scripts.get(model) ?? [{ kind: 'ok' }];
+    return (steps.length > 1 ? steps.shift() : steps[0]) ?? { kind: 'ok' };
+  };
+
+  const handle = async (request: Request): Promise<Response> => {
+    const body = await request.json<Record<string, unknown>>();
+    const model = String(body.model);
+    const call: UpstreamCall = {
+      model,
+      stream: body.stream === true,
+      body,
+      headers: request.headers,
+      aborted: false,
+    };
+    calls.push(call);
+    request.signal.addEventListener('abort', () => {
+      call.aborted = true;
+    });
+    const step = nextStep(model);
+    switch (step.kind) {
+      case 'status':
+        return Response.json(
+          { error: { message: `scripted ${step.status}`, type: 'server_error' } },
+          {
+            status: step.status,
+            headers: step.retryAfter !== undefined ? { 'retry-after': step.retryAfter } : {},
+          },
+        );
+      case 'throw':
+        throw new TypeError('network connection lost');
+      case 'hang':
+        return new Promise<Response>((_, reject) => {
+          request.signal.addEventListener('abort', () => {
+            reject(new DOMException('aborted', 'AbortError'));
+          });
+        });
+      case 'ok':
+      case 'cut':
+      case 'stall':
+        return call.stream ? streamResponse(step, model, request.signal) : jsonResponse(step, model);
+    }
+  };
+
+  return {
+    calls,
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => handle(new Request(input, init)),
+    script(model, ...steps) {
+      scripts.set(model, steps);
+    },
+    callsFor: (model) => calls.filter((call) => call.model === model),
+  };
+}
+
+const words = (text: string) => text.split(/(?<=\s)/);
+
+function jsonResponse(step: Step & { kind: 'ok' | 'cut' | 'stall' }, model: string): Response {
+  // A cut connection leaves a truncated JSON body.
+  if (step.kind === 'cut')
+    return new Response('{"id":"chatcmpl-upstream","choices":[{"mess', {
+      headers: { 'content-type': 'application/json' },
+    });
+  const text = step.kind === 'ok' ? (step.text ?? `upstream answer from ${model}`) : 'partial';
+  return Response.json({
+    id: 'chatcmpl-upstream',
+    object: 'chat.completion',
+    created: 1,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
+  });
+}
+
+function streamResponse(
+  step: Step & { kind: 'ok' | 'cut' | 'stall' },
+  model: string,
+  signal: AbortSignal,
+): Response {
+  const text =
+    step.kind === 'ok' ? (step.text ?? `upstream answer from ${model}`) : 'one two three four five six';
+  const frames: string[] = [];
+  const chunk = (delta: object, finish: string | null) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  frames.push(chunk({ role: 'assistant', content: '' }, null));
+  const parts = words(text);
+  const limit = step.kind === 'ok' ? parts.length : step.afterDeltas;
+  for (const part of parts.slice(0, limit)) frames.push(chunk({ content: part }, null));
+  if (step.kind === 'ok') {
+    frames.push(chunk({}, 'stop'));
+    if (step.usage !== false) {
+      frames.push(
+        `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 } })}\n\n`,
+      );
+    }
+    frames.push('data: [DONE]\n\n');
+  }
+  let index = 0;
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (signal.aborted) return;
+        const frame = frames[index++];
+        if (frame === undefined) {
+          // A cut stream errors like a dropped connection; a stalled one waits until aborted.
+          if (step.kind === 'cut') controller.error(new TypeError('upstream connection reset'));
+          else if (step.kind === 'stall') {
+            return new Promise<void>((resolve) => {
+              signal.addEventListener('abort', () => {
+                resolve();
+              });
+            });
+          } else controller.close();
+          return;
+        }
+        controller.enqueue(encoder.encode(frame));
+      },
+    }),
+    { headers: { 'content-type': 'text/event-stream' } },
+  );
+}
+
+/** A Workers AI binding stand-in at the binding boundary: records calls, streams Workers AI SSE. */
+export function fakeAi(options: { fail?: string } = {}) {
+  const runs: { model: string; inputs: Record<string, unknown>; options: AiOptions }[] = [];
+  const ai = {
+    run(model: string, inputs: Record<string, unknown>, runOptions: AiOptions): Promise<unknown> {
+      runs.push({ model, inputs, options: runOptions });
+      if (options.fail !== undefined) return Promise.reject(new Error(options.fail));
+      const pieces = ['Hello ', 'from ', 'Workers ', 'AI'];
+      if (inputs.stream !== true) {
+        return Promise.resolve({
+          response: pieces.join(''),
+          usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+        });
+      }
+      const frames = [
+        ...pieces.map((piece) => `data: ${JSON.stringify({ response: piece })}\n\n`),
+        `data: ${JSON.stringify({ response: '', usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 } })}\n\n`,
+        'data: [DONE]\n\n',
+      ];
+      return Promise.resolve(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (const frame of frames) controller.enqueue(encoder.encode(frame));
+            controller.close();
+          },
+        }),
+      );
+    },
+  };
+  return { ai: ai as unknown as Ai, runs };
+}
