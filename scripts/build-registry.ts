@@ -1,14 +1,10 @@
 /**
- * Compiles `tenants/<id>/tenant.config.json` into the registry module the gateway bundles, and
- * regenerates the artefacts derived from the tenant schema (`tenants/tenant.schema.json`, the
- * field table in `docs/tenants.md`). A bad config fails with file, JSON path and reason.
+ * Compiles `tenants/<id>/tenant.config.json` into the registry module the gateway bundles. A bad
+ * config fails with file, JSON path and reason; so do duplicate ids, hosts and key hashes.
  *
- *   tsx scripts/build-registry.ts [--env development|staging|production] [--out <file>] [--check]
- *
- * `--check` still writes the (git-ignored) registry module but only compares the committed
- * schema-derived files with what they should be, failing on any difference (used by CI).
+ *   tsx scripts/build-registry.ts [--env development|staging|production] [--out <file>] [--tenants-dir <dir>]
  */
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -16,12 +12,10 @@ import {
   compileRegistry,
   formatRegistryIssues,
   jsonIssue,
-  tenantJsonSchema,
   type Environment,
   type RegistryIssue,
   type TenantSource,
 } from '@aigw/tenancy';
-import { renderFieldTable, replaceBetweenMarkers } from './lib/schema-doc.ts';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 
@@ -30,7 +24,6 @@ const { values } = parseArgs({
     env: { type: 'string', default: 'development' },
     out: { type: 'string', default: 'apps/gateway/src/generated/registry.ts' },
     'tenants-dir': { type: 'string', default: 'tenants' },
-    check: { type: 'boolean', default: false },
   },
 });
 
@@ -81,30 +74,6 @@ await writeFile(
     '',
   ].join('\n'),
 );
-
-// Schema-derived artefacts are committed; CI regenerates them in memory and fails on any difference.
-const schema = tenantJsonSchema();
-const docPath = join(root, 'docs/tenants.md');
-const derived = [
-  { path: join(tenantsDir, 'tenant.schema.json'), text: `${JSON.stringify(schema, null, 2)}\n` },
-  {
-    path: docPath,
-    text: replaceBetweenMarkers(await readFile(docPath, 'utf8'), 'tenant-fields', renderFieldTable(schema)),
-  },
-];
-const stale: string[] = [];
-for (const { path, text } of derived) {
-  const current = await readFile(path, 'utf8').catch(() => '');
-  if (current === text) continue;
-  if (values.check) stale.push(relative(root, path));
-  else await writeFile(path, text);
-}
-if (stale.length > 0) {
-  console.error(
-    `Out of date with the tenant schema: ${stale.join(', ')}. Run \`npm run registry\` and commit.`,
-  );
-  process.exit(1);
-}
 
 console.log(
   `Tenant registry (${environment}): ${result.registry.tenants.map((t) => t.id).join(', ') || '(none)'} → ${relative(root, outFile)}`,
