@@ -1,0 +1,2 @@
+export { buildContext } from './context.ts';
+export type { BuildContextInput, BuiltContext, ContextMessage, HistoryCandidate } from './context.ts';

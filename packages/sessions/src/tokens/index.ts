@@ -1,0 +1,1 @@
+export { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from './tokens.ts';
