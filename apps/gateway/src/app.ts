@@ -12,6 +12,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerTenantRoutes } from './routes/tenant.ts';
 import { registerNativeChatRoutes } from './routes/chat/native.ts';
 import { registerOpenAIRoutes } from './routes/chat/openai.ts';
+import { DOCS_PATH, OPENAPI_PATH, registerDocsRoutes } from './routes/docs.ts';
 import { CircuitBreakers } from '@aigw/ai';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
@@ -23,6 +24,7 @@ export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerTenantRoutes,
   registerNativeChatRoutes,
   registerOpenAIRoutes,
+  registerDocsRoutes,
 ];
 
 export interface AppOptions {
@@ -38,7 +40,7 @@ export interface AppOptions {
 }
 
 /** Paths served without an API key. */
-export const PUBLIC_PATHS = ['/health'] as const;
+export const PUBLIC_PATHS = ['/health', OPENAPI_PATH, DOCS_PATH] as const;
 
 export function createApp(options: AppOptions): GatewayApp {
   const app = new OpenAPIHono<GatewayEnv>({
