@@ -7,4 +7,7 @@ export const projects = [
   'apps/gateway',
   'packages/limits',
   'packages/sessions',
+  'packages/tools',
+  'packages/rag',
+  'packages/cache',
 ];

@@ -1,0 +1,13 @@
+export { DATA_CLOSE, DATA_OPEN, buildRagPrompt, escapeData } from './prompt.ts';
+export type { RagPrompt } from './prompt.ts';
+export { extractCitations, stripUnknownCitations } from './citations.ts';
+export type { Citation, CitationResult } from './citations.ts';
+export { computeConfidence } from './confidence.ts';
+export type { Confidence, ConfidenceInput } from './confidence.ts';
+export { NO_ANSWER_TEXT, isNoAnswer, noAnswer } from './no-answer.ts';
+export { REDACTED, applyBlocklist } from './blocklist.ts';
+export type { BlocklistResult } from './blocklist.ts';
+export { suggestFollowUps } from './follow-ups.ts';
+export { extractiveAnswer } from './extractive.ts';
+export { toSources } from './sources.ts';
+export type { Source } from './sources.ts';

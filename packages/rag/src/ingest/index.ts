@@ -1,0 +1,11 @@
+export {
+  RESERVED_METADATA_KEYS,
+  deleteDocument,
+  getDocument,
+  ingestDocumentSchema,
+  ingestDocuments,
+  ingestDocumentsSchema,
+  listDocuments,
+} from './ingest.ts';
+export type { IngestDocument, IngestFailure, IngestResult } from './ingest.ts';
+export { canonicalJson } from './canonical-json.ts';

@@ -1,0 +1,220 @@
+import { GatewayError, invalidRequest, isGatewayError, sha256Hex, type ErrorCode } from '@aigw/core';
+import { z } from 'zod';
+import { openTenant, type RagDeps } from '../pipeline/deps.ts';
+import { documentMetadataSchema, type DocumentPage, type DocumentRecord } from '../registry/index.ts';
+import { assertScope, type TenantScope } from '../scope/index.ts';
+import { chunkText } from '../text/index.ts';
+import { vectorId, type VectorMetadata } from '../vector/index.ts';
+import { canonicalJson } from './canonical-json.ts';
+
+export const ingestDocumentSchema = z
+  .object({
+    id: z.string().trim().min(1).max(256).describe('Caller-chosen document id, unique per tenant.'),
+    text: z.string().min(1).max(2_000_000).describe('Plain text or Markdown; headings become chunk context.'),
+    title: z.string().trim().min(1).max(300).optional(),
+    url: z.url().max(2048).optional(),
+    source: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Where the document came from; filterable.'),
+    metadata: documentMetadataSchema
+      .optional()
+      .describe('Caller metadata, stored under its own key: it can never overwrite gateway fields.'),
+  })
+  .strict();
+export type IngestDocument = z.infer<typeof ingestDocumentSchema>;
+
+export const ingestDocumentsSchema = z.array(ingestDocumentSchema).min(1).max(100);
+
+export interface IngestFailure {
+  id: string;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface IngestResult {
+  added: string[];
+  updated: string[];
+  unchanged: string[];
+  failed: IngestFailure[];
+  /** Chunks embedded and written by this call. */
+  chunks: number;
+  corpusVersion: number;
+}
+
+/** The gateway's own metadata fields; caller metadata lives under `meta` and cannot touch these. */
+export const RESERVED_METADATA_KEYS = [
+  'tenant',
+  'documentId',
+  'chunk',
+  'heading',
+  'title',
+  'url',
+  'source',
+  'text',
+  'meta',
+] as const;
+
+/** Vectorize accepts 1000 vectors per upsert from a Worker. */
+const UPSERT_BATCH = 1000;
+
+/**
+ * Ingests documents for one tenant. A document whose content hash is unchanged is skipped; a
+ * changed one is re-chunked and re-embedded, its vectors overwritten, and chunks it no longer has
+ * deleted; every change bumps the corpus version. Each document succeeds or fails on its own.
+ */
+export async function ingestDocuments(
+  deps: RagDeps,
+  scope: TenantScope,
+  docs: unknown[],
+): Promise<IngestResult> {
+  const { registry, index } = openTenant(deps, scope);
+  const tenant = assertScope(scope);
+  const result: IngestResult = {
+    added: [],
+    updated: [],
+    unchanged: [],
+    failed: [],
+    chunks: 0,
+    corpusVersion: 0,
+  };
+  for (const [position, raw] of docs.entries()) {
+    const parsed = ingestDocumentSchema.safeParse(raw);
+    if (!parsed.success) {
+      const error = invalidRequest(parsed.error, `documents[${position}]`);
+      result.failed.push({ id: idOf(raw, position), code: error.code, message: error.message });
+      continue;
+    }
+    const doc = parsed.data;
+    try {
+      const hash = await contentHash(doc, deps);
+      const existing = await registry.get(doc.id);
+      if (existing?.hash === hash) {
+        result.unchanged.push(doc.id);
+        continue;
+      }
+      const chunks = chunkText(doc.text, deps.settings);
+      if (chunks.length === 0)
+        throw new GatewayError('invalid_request', 'The document has no text to index.');
+      const inputs = chunks.map((chunk) =>
+        [doc.title, chunk.headings.join(' > '), chunk.text].filter(Boolean).join('\n'),
+      );
+      const embeddings = await deps.embedder.embed(inputs);
+      const ids = await Promise.all(chunks.map((chunk) => vectorId(tenant, doc.id, chunk.index)));
+      const vectors = chunks.map((chunk, i) => ({
+        id: ids[i] ?? '',
+        values: embeddings[i] ?? [],
+        metadata: chunkMetadata(tenant.tenantId, doc, chunk.index, chunk.headings, chunk.text),
+      }));
+      for (let start = 0; start < vectors.length; start += UPSERT_BATCH) {
+        await index.upsert(vectors.slice(start, start + UPSERT_BATCH));
+      }
+      // Chunks the new version no longer has; ids are positional, so the rest were overwritten.
+      const stale = (existing?.chunkIds ?? []).filter((id) => !ids.includes(id));
+      if (stale.length > 0) await index.deleteByIds(stale);
+      result.corpusVersion = await registry.commit(
+        {
+          id: doc.id,
+          title: doc.title ?? null,
+          url: doc.url ?? null,
+          source: doc.source ?? null,
+          hash,
+          chunkIds: ids,
+          metadata: doc.metadata ?? null,
+          embedder: deps.embedder.id,
+        },
+        deps.embedder,
+      );
+      result.chunks += chunks.length;
+      (existing ? result.updated : result.added).push(doc.id);
+    } catch (error) {
+      if (!isGatewayError(error)) throw error;
+      result.failed.push({ id: doc.id, code: error.code, message: error.message });
+    }
+  }
+  if (result.corpusVersion === 0) result.corpusVersion = await registry.corpusVersion();
+  return result;
+}
+
+/** Removes a document's vectors, then its registry entry (so a failed vector delete can be retried). */
+export async function deleteDocument(
+  deps: RagDeps,
+  scope: TenantScope,
+  documentId: string,
+): Promise<{ id: string; chunks: number; corpusVersion: number }> {
+  const { registry, index } = openTenant(deps, scope);
+  const record = await registry.get(documentId);
+  if (!record) throw new GatewayError('not_found', `No document "${documentId}" for this tenant.`);
+  await index.deleteByIds(record.chunkIds);
+  const { corpusVersion } = await registry.remove(documentId);
+  return { id: documentId, chunks: record.chunkIds.length, corpusVersion };
+}
+
+export async function getDocument(
+  deps: RagDeps,
+  scope: TenantScope,
+  documentId: string,
+): Promise<DocumentRecord> {
+  const record = await openTenant(deps, scope).registry.get(documentId);
+  if (!record) throw new GatewayError('not_found', `No document "${documentId}" for this tenant.`);
+  return record;
+}
+
+export function listDocuments(
+  deps: RagDeps,
+  scope: TenantScope,
+  options: { limit?: number; after?: string } = {},
+): Promise<DocumentPage> {
+  return openTenant(deps, scope).registry.list(options);
+}
+
+/**
+ * Gateway fields first, caller metadata nested under `meta`: the caller's keys live in their own
+ * object, so `{ tenant: "other" }` from a caller is `meta.tenant` and never the real `tenant`.
+ */
+function chunkMetadata(
+  tenantId: string,
+  doc: IngestDocument,
+  chunk: number,
+  headings: string[],
+  text: string,
+): VectorMetadata {
+  const metadata: VectorMetadata = {
+    tenant: tenantId,
+    documentId: doc.id,
+    chunk,
+    heading: headings.join(' > '),
+    text,
+  };
+  if (doc.title !== undefined) metadata['title'] = doc.title;
+  if (doc.url !== undefined) metadata['url'] = doc.url;
+  if (doc.source !== undefined) metadata['source'] = doc.source;
+  if (doc.metadata !== undefined && Object.keys(doc.metadata).length > 0)
+    metadata['meta'] = { ...doc.metadata };
+  return metadata;
+}
+
+/** Everything that shapes the stored vectors, so a change to any of it re-ingests the document. */
+function contentHash(doc: IngestDocument, deps: RagDeps): Promise<string> {
+  return sha256Hex(
+    canonicalJson({
+      text: doc.text,
+      title: doc.title ?? null,
+      url: doc.url ?? null,
+      source: doc.source ?? null,
+      metadata: doc.metadata ?? null,
+      embedder: deps.embedder.id,
+      chunkTokens: deps.settings.chunkTokens,
+      overlapTokens: deps.settings.overlapTokens,
+    }),
+  );
+}
+
+function idOf(raw: unknown, position: number): string {
+  const id: unknown =
+    raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)['id'] : undefined;
+  return typeof id === 'string' && id.length > 0 ? id : `#${position}`;
+}

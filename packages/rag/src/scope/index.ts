@@ -1,0 +1,2 @@
+export { assertScope } from './scope.ts';
+export type { TenantScope } from './scope.ts';
