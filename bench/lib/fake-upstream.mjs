@@ -1,0 +1,176 @@
+// A fast fake OpenAI-compatible upstream for the benchmark: `POST /v1/chat/completions` answers at
+// once, as one `chat.completion` JSON object or, with `stream: true`, as an SSE stream of
+// `chat.completion.chunk` events ending in `data: [DONE]`. No artificial delay: the figures should
+// show what the Workers in front of it cost, not what the model costs.
+//
+// Run as a child process (`node bench/lib/fake-upstream.mjs`) so that it does not share an event
+// loop with the load generator; it reports its port, and later its request counts, over IPC.
+import { createServer } from 'node:http';
+
+/** Words of the fake answer: one streamed delta each. */
+export const ANSWER_WORDS = Array.from({ length: 20 }, (_, i) => `word${i + 1}`);
+export const ANSWER_TEXT = ANSWER_WORDS.join(' ');
+const PROMPT_TOKENS = 12;
+const COMPLETION_TOKENS = ANSWER_WORDS.length;
+
+const usage = {
+  prompt_tokens: PROMPT_TOKENS,
+  completion_tokens: COMPLETION_TOKENS,
+  total_tokens: PROMPT_TOKENS + COMPLETION_TOKENS,
+};
+
+/**
+ * Starts the server on 127.0.0.1 (a random free port unless one is given).
+ * @param {{ port?: number }} [options]
+ * @returns {Promise<{ port: number, stats: { requests: number, streams: number, errors: number }, close: () => Promise<void> }>}
+ */
+export async function startFakeUpstream(options = {}) {
+  const stats = { requests: 0, streams: 0, errors: 0 };
+  let sequence = 0;
+
+  const server = createServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      stats.errors++;
+      sendJson(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'not_found' } });
+      return;
+    }
+    /** @type {Buffer[]} */
+    const parts = [];
+    req.on('data', (part) => parts.push(part));
+    req.on('end', () => {
+      /** @type {{ model?: unknown, stream?: unknown, stream_options?: { include_usage?: unknown } }} */
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(parts).toString('utf8'));
+      } catch {
+        stats.errors++;
+        sendJson(res, 400, { error: { message: 'body is not JSON', type: 'invalid_request_error' } });
+        return;
+      }
+      stats.requests++;
+      const id = `chatcmpl-bench-${++sequence}`;
+      const model = typeof body.model === 'string' ? body.model : 'fake-model';
+      const created = Math.floor(Date.now() / 1000);
+      if (body.stream === true) {
+        stats.streams++;
+        streamCompletion(res, {
+          id,
+          model,
+          created,
+          includeUsage: body.stream_options?.include_usage === true,
+        });
+      } else {
+        sendJson(res, 200, {
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: ANSWER_TEXT },
+              logprobs: null,
+              finish_reason: 'stop',
+            },
+          ],
+          usage,
+        });
+      }
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined));
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('fake upstream has no TCP address');
+
+  return {
+    port: address.port,
+    stats,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve(undefined));
+      }),
+  };
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {unknown} value
+ */
+function sendJson(res, status, value) {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * Writes the stream one event per event-loop turn (`setImmediate`, no timer), so the Worker in
+ * front reads it in several pieces as it would from a real model, without waiting for anything.
+ * @param {import('node:http').ServerResponse} res
+ * @param {{ id: string, model: string, created: number, includeUsage: boolean }} meta
+ */
+function streamCompletion(res, { id, model, created, includeUsage }) {
+  /** @param {Record<string, unknown>} delta @param {string | null} finishReason */
+  const chunk = (delta, finishReason) =>
+    `data: ${JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      ...(includeUsage ? { usage: null } : {}),
+    })}\n\n`;
+
+  const events = [
+    chunk({ role: 'assistant', content: '' }, null),
+    ...ANSWER_WORDS.map((word, i) => chunk({ content: i === 0 ? word : ` ${word}` }, null)),
+    chunk({}, 'stop'),
+  ];
+  if (includeUsage) {
+    events.push(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`,
+    );
+  }
+  events.push('data: [DONE]\n\n');
+
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+  });
+  res.flushHeaders();
+  let next = 0;
+  let closed = false;
+  res.on('close', () => {
+    closed = true;
+  });
+  const writeNext = () => {
+    if (closed) return;
+    const event = events[next++];
+    if (event === undefined) {
+      res.end();
+      return;
+    }
+    res.write(event);
+    setImmediate(writeNext);
+  };
+  writeNext();
+}
+
+// As a child process: start, report the port, answer stats requests, stop on demand.
+if (import.meta.url === `file://${process.argv[1]}` && typeof process.send === 'function') {
+  const send = process.send.bind(process);
+  const upstream = await startFakeUpstream();
+  process.on('message', (message) => {
+    if (message === 'stats') send({ type: 'stats', stats: upstream.stats });
+    if (message === 'stop') void upstream.close().then(() => process.exit(0));
+  });
+  // The parent going away must not leave the server behind.
+  process.on('disconnect', () => void upstream.close().then(() => process.exit(0)));
+  send({ type: 'ready', port: upstream.port });
+}

@@ -1,0 +1,332 @@
+// `npm run bench`: the gateway against a bare pass-through Worker, both in workerd through the
+// Miniflare API, both in front of the same fast fake OpenAI-compatible upstream, in one run.
+// Prints a table and writes bench/results/<timestamp>.json. Not a test: it never fails on a
+// missed target. See docs/performance.md for what each figure means.
+import { execFileSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cpuSupported } from './lib/cpu.mjs';
+import { loadTest, responseTimings } from './lib/load.mjs';
+import { checkTargets, fmt, ratios, renderReport } from './lib/report.mjs';
+import { SCENARIOS, probe } from './lib/scenarios.mjs';
+import { bundleWorkers, compileBenchRegistry, gatewayConfigOptions, startWorker } from './lib/workers.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+const HELP = `Usage: node bench/run.mjs [options]
+
+  --duration <s>         load time per scenario and Worker (default 10; --quick: 3)
+  --connections <n>      concurrent connections of the load generator (default 20)
+  --warmup <s>           unmeasured load before each measurement (default 2; --quick: 1)
+  --timed-requests <n>   requests timed one by one with no load (time to first byte, first
+                         text, full answer): half sequential, half 10 at a time
+                         (default 200; --quick: 40)
+  --rounds <n>           repeat every measurement, alternating which Worker goes first, and
+                         report medians (default 1)
+  --scenarios <ids>      comma-separated subset of: ${SCENARIOS.map((s) => s.id).join(', ')}
+  --quick                a ~3 s smoke run per measurement
+  --help`;
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    warmup: { type: 'string' },
+    'timed-requests': { type: 'string' },
+    rounds: { type: 'string' },
+    scenarios: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+/** @param {string | undefined} value @param {number} fallback @param {string} name */
+function positive(value, fallback, name) {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) {
+    console.error(`--${name} must be a positive number; got "${value}"\n\n${HELP}`);
+    process.exit(2);
+  }
+  return number;
+}
+
+const options = {
+  durationS: positive(args.duration, args.quick ? 3 : 10, 'duration'),
+  connections: Math.round(positive(args.connections, 20, 'connections')),
+  warmupS: positive(args.warmup, args.quick ? 1 : 2, 'warmup'),
+  timedRequests: Math.round(positive(args['timed-requests'], args.quick ? 40 : 200, 'timed-requests')),
+  timedConcurrency: 10,
+  rounds: Math.round(positive(args.rounds, 1, 'rounds')),
+  quick: args.quick,
+};
+const selected = args.scenarios?.split(',').map((id) => id.trim()) ?? SCENARIOS.map((s) => s.id);
+const unknown = selected.filter((id) => !SCENARIOS.some((s) => s.id === id));
+if (unknown.length > 0) {
+  console.error(`unknown scenario(s): ${unknown.join(', ')}\n\n${HELP}`);
+  process.exit(2);
+}
+const scenarios = SCENARIOS.filter((s) => selected.includes(s.id));
+
+const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
+
+/** The fake upstream in a child process of its own, off the load generator's event loop. */
+async function startUpstreamProcess() {
+  const child = fork(fileURLToPath(new URL('./lib/fake-upstream.mjs', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  /** @type {((stats: { requests: number, streams: number, errors: number }) => void)[]} */
+  const waiting = [];
+  /** @type {number} */
+  const port = await new Promise((resolve, reject) => {
+    child.on('message', (/** @type {any} */ message) => {
+      if (message?.type === 'ready') resolve(message.port);
+      if (message?.type === 'stats') waiting.shift()?.(message.stats);
+    });
+    child.once('exit', (code) => reject(new Error(`fake upstream exited (${code})`)));
+  });
+  return {
+    port,
+    pid: child.pid,
+    /** @returns {Promise<{ requests: number, streams: number, errors: number }>} */
+    stats: () =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        child.send('stats');
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(undefined);
+        child.once('exit', () => resolve(undefined));
+        child.send('stop');
+        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+      }),
+  };
+}
+
+/**
+ * The median of each figure over the rounds (numbers at any depth; anything else from round 1).
+ * @template T
+ * @param {T[]} runs
+ * @returns {T}
+ */
+function medianOf(runs) {
+  const [first] = runs;
+  if (runs.length === 1 || first === null || typeof first !== 'object') {
+    if (typeof first !== 'number') return /** @type {T} */ (first);
+    const sorted = /** @type {number[]} */ (runs).slice().sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return /** @type {T} */ (
+      sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+    );
+  }
+  /** @type {Record<string, unknown>} */
+  const out = {};
+  for (const key of Object.keys(first)) {
+    out[key] = medianOf(runs.map((run) => /** @type {Record<string, unknown>} */ (run)[key]));
+  }
+  return /** @type {T} */ (out);
+}
+
+/** @param {string} file */
+function versionOf(file) {
+  try {
+    return /** @type {{ version: string }} */ (JSON.parse(readFileSync(join(root, file), 'utf8'))).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** @param {string[]} gitArgs */
+function git(gitArgs) {
+  try {
+    return execFileSync('git', gitArgs, { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** @type {(() => Promise<unknown>)[]} */
+const cleanups = [];
+async function cleanup() {
+  for (const step of cleanups.splice(0).reverse()) await step().catch(() => undefined);
+}
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+}
+
+try {
+  if (!cpuSupported) log('note: /proc is not readable here, so CPU-ms per request is not measured');
+  const startedAt = new Date();
+  const upstream = await startUpstreamProcess();
+  cleanups.push(upstream.stop);
+  const upstreamBase = `http://127.0.0.1:${upstream.port}/v1`;
+
+  const registry = await compileBenchRegistry(upstream.port);
+  const bundles = await bundleWorkers(registry);
+  cleanups.push(bundles.cleanup);
+  const { runtime, bindings: gatewayBindings } = gatewayConfigOptions();
+
+  const bare = await startWorker({
+    name: 'bare',
+    scriptPath: bundles.barePath,
+    runtime,
+    options: { bindings: { UPSTREAM_BASE_URL: upstreamBase } },
+  });
+  cleanups.push(bare.dispose);
+  const gateway = await startWorker({
+    name: 'gateway',
+    scriptPath: bundles.gatewayPath,
+    runtime,
+    options: gatewayBindings,
+  });
+  cleanups.push(gateway.dispose);
+  const workers = { bare, gateway };
+
+  // Binding kinds with at least one binding (wrangler also lists empty groups such as `email`).
+  const declared = Object.entries(gatewayBindings)
+    .filter(([, value]) => value !== null && typeof value === 'object' && !Array.isArray(value))
+    .map(([kind, value]) => {
+      const names = Object.entries(/** @type {Record<string, unknown>} */ (value))
+        .filter(([, entry]) => !(Array.isArray(entry) && entry.length === 0))
+        .map(([bindingName]) => bindingName);
+      return `${kind}: ${names.join(', ')}`;
+    })
+    .filter((line) => !line.endsWith(': '));
+  log(`fake upstream   ${upstreamBase} (pid ${upstream.pid})`);
+  log(`bare Worker     ${bare.url} (workerd pid ${bare.pids.join(', ')})`);
+  log(`gateway Worker  ${gateway.url} (workerd pid ${gateway.pids.join(', ')}; ${declared.join('; ')})`);
+  log(
+    `load            ${options.durationS} s after ${options.warmupS} s warm-up, ${options.connections} connections, ` +
+      `${options.rounds} round(s); ${options.timedRequests} timed requests`,
+  );
+
+  /** @type {import('./lib/report.mjs').ScenarioResult[]} */
+  const results = [];
+  /** @type {Record<string, unknown>} */
+  const rawRuns = {};
+  for (const scenario of scenarios) {
+    /** @type {import('./lib/report.mjs').ScenarioResult} */
+    const result = {
+      id: scenario.id,
+      title: scenario.title,
+      stream: scenario.stream,
+      informational: scenario.informational === true,
+      ...(scenario.twin !== undefined ? { twin: scenario.twin } : {}),
+    };
+    results.push(result);
+
+    const chat = scenario.informational !== true;
+    const probes = {
+      bare: await probe(bare.url, scenario.targets.bare, chat),
+      gateway: await probe(gateway.url, scenario.targets.gateway, chat),
+    };
+    const failed = Object.entries(probes).find(([, p]) => !p.ok);
+    if (failed) {
+      const [name, p] = failed;
+      result.skipped = p.ok
+        ? ''
+        : p.missing
+          ? `${name}: route not in this build`
+          : `${name} failed its probe`;
+      log(`\n${scenario.id}: skipped, ${p.ok ? '' : p.reason}`);
+      log(
+        `last log lines of the ${name} Worker:\n${workers[/** @type {'bare' | 'gateway'} */ (name)].logTail()}\n`,
+      );
+      continue;
+    }
+
+    /** @type {Record<'bare' | 'gateway', import('./lib/report.mjs').TargetResult[]>} */
+    const runs = { bare: [], gateway: [] };
+    for (let round = 0; round < options.rounds; round++) {
+      /** @type {('bare' | 'gateway')[]} */
+      const order = round % 2 === 0 ? ['bare', 'gateway'] : ['gateway', 'bare'];
+      for (const name of order) {
+        const worker = workers[name];
+        const target = scenario.targets[name];
+        const base = {
+          url: worker.url,
+          call: target.call,
+          connections: options.connections,
+          pids: worker.pids,
+        };
+        await loadTest({ ...base, durationS: options.warmupS });
+        const before = await upstream.stats();
+        const load = await loadTest({ ...base, durationS: options.durationS });
+        const after = await upstream.stats();
+        const half = Math.ceil(options.timedRequests / 2);
+        const timings = await responseTimings({
+          url: worker.url,
+          call: target.call,
+          sequential: half,
+          concurrent: options.timedRequests - half,
+          concurrency: options.timedConcurrency,
+          isContent: target.isContent,
+        });
+        /** @type {import('./lib/report.mjs').TargetResult} */
+        const run = { load, timings };
+        if (chat)
+          run.upstreamCallsPerRequest = (after.requests - before.requests) / Math.max(1, load.requests);
+        runs[name].push(run);
+        log(
+          `${scenario.id.padEnd(14)} ${name.padEnd(8)} round ${round + 1}/${options.rounds}: ` +
+            `${fmt(load.rps, 0)} req/s, p50 ${fmt(load.latencyMs.p50, 2)} ms, ` +
+            `${fmt(load.cpuMsPerRequest, 3)} CPU-ms/req, ${load.non2xx + load.errors} failed` +
+            `, c=1 full p50 ${fmt(timings.sequential.totalMs.p50, 2)} ms` +
+            (scenario.stream
+              ? `, c=1 first text p50 ${fmt(timings.sequential.firstContentMs.p50, 2)} ms`
+              : ''),
+        );
+      }
+    }
+    rawRuns[scenario.id] = runs;
+    result.bare = medianOf(runs.bare);
+    result.gateway = medianOf(runs.gateway);
+    result.ratios = ratios(result.bare, result.gateway);
+  }
+
+  const checks = checkTargets(results);
+  console.log(`\n${renderReport(results, checks)}\n`);
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    options,
+    environment: {
+      node: process.version,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      miniflare: versionOf('node_modules/miniflare/package.json'),
+      workerd: versionOf('node_modules/workerd/package.json'),
+      ...runtime,
+      gitCommit: git(['rev-parse', '--short', 'HEAD']),
+      // The figures describe the working tree, which may hold uncommitted changes.
+      uncommittedChanges: git(['status', '--porcelain', '--', 'apps', 'packages']) !== '',
+      bundleBytes: bundles.sizes,
+      gatewayBindings: declared,
+    },
+    method:
+      'Miniflare API, one workerd process per Worker; autocannon for load; CPU-ms per request = ' +
+      'utime+stime of the workerd process (from /proc/<pid>/stat) over the measured window / requests completed',
+    scenarios: results,
+    targets: checks,
+    runs: rawRuns,
+    gatewayLogLines: gateway.logLines(),
+  };
+  const resultsDir = join(root, 'bench/results');
+  await mkdir(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`Results: ${file.slice(root.length)}`);
+} finally {
+  await cleanup();
+}
