@@ -27,7 +27,8 @@ export class DocumentRegistry implements IndexManifest {
   }
 
   async commit(write: DocumentWrite, embedder: EmbedderInfo): Promise<number> {
-    return unwrap(await this.stub.commitDocument(this.tenantId, write, embedder)).corpusVersion;
+    const info = { id: embedder.id, dimensions: embedder.dimensions };
+    return unwrap(await this.stub.commitDocument(this.tenantId, write, info)).corpusVersion;
   }
 
   async remove(id: string): Promise<{ removed: DocumentRecord | null; corpusVersion: number }> {
