@@ -3,6 +3,10 @@
  * config fails with file, JSON path and reason; so do duplicate ids, hosts and key hashes.
  *
  *   tsx scripts/build-registry.ts [--env development|staging|production] [--out <file>] [--tenants-dir <dir>]
+ *                                 [--only <tenantId>[,<tenantId>...]]
+ *
+ * `--only` keeps the named tenants in the module (a dedicated Worker holds one; the shared one all
+ * shared tenants); every config is still validated, so a narrow build cannot hide a broken neighbour.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -24,6 +28,7 @@ const { values } = parseArgs({
     env: { type: 'string', default: 'development' },
     out: { type: 'string', default: 'apps/gateway/src/generated/registry.ts' },
     'tenants-dir': { type: 'string', default: 'tenants' },
+    only: { type: 'string' },
   },
 });
 
@@ -59,6 +64,16 @@ if (!result.success || issues.length > 0) {
   console.error(`Tenant registry build failed (${issues.length} problem${issues.length === 1 ? '' : 's'}):`);
   console.error(formatRegistryIssues(issues));
   process.exit(1);
+}
+
+if (values.only !== undefined) {
+  const only = new Set(values.only.split(',').filter((id) => id !== ''));
+  const missing = [...only].filter((id) => !result.registry.tenants.some((tenant) => tenant.id === id));
+  if (missing.length > 0) {
+    console.error(`--only: not in the ${environment} registry: ${missing.join(', ')}`);
+    process.exit(1);
+  }
+  result.registry.tenants = result.registry.tenants.filter((tenant) => only.has(tenant.id));
 }
 
 const outFile = join(root, values.out);
