@@ -1,0 +1,238 @@
+import { DurableObject } from 'cloudflare:workers';
+import { migrate, type Migration } from '../storage/migrations.ts';
+import {
+  releaseInputSchema,
+  reserveInputSchema,
+  settleInputSchema,
+  usageInputSchema,
+  type BudgetLine,
+  type BudgetUsage,
+  type ReleaseInput,
+  type ReserveInput,
+  type ReserveResult,
+  type SettleInput,
+  type UsageInput,
+} from './schema.ts';
+import { dayWindow, monthWindow, type BudgetWindow } from './windows.ts';
+
+/** Default time an unsettled reservation holds budget (a crashed request cannot hold it forever). */
+export const RESERVATION_TTL_MS = 10 * 60_000;
+
+// Money is kept in micro-dollars: sums of floats would drift over a month of requests.
+const MICROS = 1_000_000;
+const toMicros = (usd: number) => Math.round(usd * MICROS);
+const fromMicros = (micros: number) => micros / MICROS;
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE usage (
+        period TEXT PRIMARY KEY CHECK (period IN ('day', 'month')),
+        window_id TEXT NOT NULL,
+        tokens INTEGER NOT NULL,
+        usd_micros INTEGER NOT NULL
+      );
+      CREATE TABLE reservations (
+        request_id TEXT PRIMARY KEY,
+        tokens INTEGER NOT NULL,
+        usd_micros INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+// `type`s, not interfaces: SqlStorage rows need an index signature.
+type UsageRow = { window_id: string; tokens: number; usd_micros: number };
+type SumRow = { tokens: number | null; usd_micros: number | null };
+
+/**
+ * The token and spend budget of one tenant (`tenant:budget`) or one of its keys
+ * (`tenant:budget:key`). Reserve before the upstream call, settle after it: the object runs one
+ * call at a time, so concurrent requests cannot reserve more than the budget holds.
+ *
+ * Usage is booked into the windows current at settle time, and active reservations count against
+ * the current windows whenever they were made. Limits are passed in on each call (the tenant config
+ * is the source; the object keeps no copy that could go stale).
+ */
+export class BudgetDO extends DurableObject<Env> {
+  private schemaReady = false;
+
+  reserve(raw: ReserveInput): ReserveResult {
+    const input = reserveInputSchema.parse(raw);
+    const now = input.now ?? Date.now();
+    this.prepare(input.tenantId, now);
+
+    const reserved = this.reservedExcept(input.requestId, now);
+    const day = dayWindow(now);
+    const month = monthWindow(now);
+    const checks = [
+      {
+        limit: 'tokensPerDay' as const,
+        max: input.limits.tokensPerDay,
+        used: this.used('day', day).tokens,
+        reserved: reserved.tokens,
+        requested: input.tokens,
+        window: day,
+      },
+      {
+        limit: 'usdPerMonth' as const,
+        max: input.limits.usdPerMonth === undefined ? undefined : toMicros(input.limits.usdPerMonth),
+        used: this.used('month', month).usd_micros,
+        reserved: reserved.usd_micros,
+        requested: toMicros(input.usd),
+        window: month,
+      },
+    ];
+    for (const check of checks) {
+      if (check.max === undefined || check.used + check.reserved + check.requested <= check.max) continue;
+      const scale = check.limit === 'usdPerMonth' ? fromMicros : (n: number) => n;
+      return {
+        ok: false,
+        code: 'budget_exceeded',
+        limit: check.limit,
+        max: scale(check.max),
+        used: scale(check.used),
+        reserved: scale(check.reserved),
+        requested: scale(check.requested),
+        retryAfterSeconds: Math.max(1, Math.ceil((check.window.resetsAt - now) / 1000)),
+      };
+    }
+
+    const expiresAt = now + (input.ttlMs ?? RESERVATION_TTL_MS);
+    this.ctx.storage.sql.exec(
+      `INSERT INTO reservations (request_id, tokens, usd_micros, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (request_id) DO UPDATE SET
+         tokens = excluded.tokens, usd_micros = excluded.usd_micros, expires_at = excluded.expires_at`,
+      input.requestId,
+      input.tokens,
+      toMicros(input.usd),
+      expiresAt,
+    );
+    return { ok: true, requestId: input.requestId, tokens: input.tokens, usd: input.usd, expiresAt };
+  }
+
+  /**
+   * Books the real usage and drops the reservation, releasing what it held beyond it. Usage is
+   * booked even past the limit: the tokens were spent; the next reservation is refused. Call it
+   * once per request (a second call books twice).
+   */
+  settle(raw: SettleInput): { settled: true; hadReservation: boolean } {
+    const input = settleInputSchema.parse(raw);
+    const now = input.now ?? Date.now();
+    this.prepare(input.tenantId, now);
+    return this.ctx.storage.transactionSync(() => {
+      const hadReservation =
+        this.ctx.storage.sql.exec('DELETE FROM reservations WHERE request_id = ?', input.requestId)
+          .rowsWritten > 0;
+      this.book('day', dayWindow(now), input.tokens, toMicros(input.usd));
+      this.book('month', monthWindow(now), input.tokens, toMicros(input.usd));
+      return { settled: true as const, hadReservation };
+    });
+  }
+
+  release(raw: ReleaseInput): { released: boolean } {
+    const input = releaseInputSchema.parse(raw);
+    this.prepare(input.tenantId, Date.now());
+    const cursor = this.ctx.storage.sql.exec(
+      'DELETE FROM reservations WHERE request_id = ?',
+      input.requestId,
+    );
+    return { released: cursor.rowsWritten > 0 };
+  }
+
+  usage(raw: UsageInput): BudgetUsage {
+    const input = usageInputSchema.parse(raw);
+    const now = input.now ?? Date.now();
+    this.prepare(input.tenantId, now);
+    const reserved = this.reservedExcept(null, now);
+    const day = dayWindow(now);
+    const month = monthWindow(now);
+    const line = (
+      window: BudgetWindow,
+      used: number,
+      held: number,
+      limit: number | undefined,
+    ): BudgetLine => ({
+      window: window.id,
+      used,
+      reserved: held,
+      limit: limit ?? null,
+      remaining: limit === undefined ? null : Math.max(0, limit - used - held),
+      resetsAt: new Date(window.resetsAt).toISOString(),
+    });
+    const usd = input.limits.usdPerMonth;
+    const monthLine = line(
+      month,
+      this.used('month', month).usd_micros,
+      reserved.usd_micros,
+      usd === undefined ? undefined : toMicros(usd),
+    );
+    return {
+      tokensPerDay: line(day, this.used('day', day).tokens, reserved.tokens, input.limits.tokensPerDay),
+      usdPerMonth: {
+        ...monthLine,
+        used: fromMicros(monthLine.used),
+        reserved: fromMicros(monthLine.reserved),
+        limit: monthLine.limit === null ? null : fromMicros(monthLine.limit),
+        remaining: monthLine.remaining === null ? null : fromMicros(monthLine.remaining),
+      },
+    };
+  }
+
+  /** Schema, tenant check and expiry of forgotten reservations: the start of every call. */
+  private prepare(tenantId: string, now: number): void {
+    if (!this.schemaReady) {
+      migrate(this.ctx.storage, MIGRATIONS, now);
+      this.schemaReady = true;
+    }
+    const stored = this.ctx.storage.sql
+      .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'tenant_id'")
+      .toArray()[0]?.value;
+    if (stored === undefined) {
+      this.ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('tenant_id', ?)", tenantId);
+    } else if (stored !== tenantId) {
+      // Names are built from the tenant, so this is a bug in the caller, never a client error. A plain
+      // Error: no error class or code survives RPC, the caller sees an Error either way.
+      throw new Error('Budget called for a tenant other than its own.');
+    }
+    this.ctx.storage.sql.exec('DELETE FROM reservations WHERE expires_at <= ?', now);
+  }
+
+  private reservedExcept(requestId: string | null, now: number): { tokens: number; usd_micros: number } {
+    const row = this.ctx.storage.sql
+      .exec<SumRow>(
+        `SELECT SUM(tokens) AS tokens, SUM(usd_micros) AS usd_micros FROM reservations
+         WHERE expires_at > ? AND request_id IS NOT ?`,
+        now,
+        requestId,
+      )
+      .one();
+    return { tokens: row.tokens ?? 0, usd_micros: row.usd_micros ?? 0 };
+  }
+
+  /** Usage in the given window; a row left from an earlier window counts as zero (rollover). */
+  private used(period: 'day' | 'month', window: BudgetWindow): { tokens: number; usd_micros: number } {
+    const row = this.ctx.storage.sql
+      .exec<UsageRow>('SELECT window_id, tokens, usd_micros FROM usage WHERE period = ?', period)
+      .toArray()[0];
+    return row?.window_id === window.id ? row : { tokens: 0, usd_micros: 0 };
+  }
+
+  private book(period: 'day' | 'month', window: BudgetWindow, tokens: number, usdMicros: number): void {
+    this.ctx.storage.sql.exec(
+      `INSERT INTO usage (period, window_id, tokens, usd_micros) VALUES (?, ?, ?, ?)
+       ON CONFLICT (period) DO UPDATE SET
+         tokens = CASE WHEN usage.window_id = excluded.window_id THEN usage.tokens + excluded.tokens ELSE excluded.tokens END,
+         usd_micros = CASE WHEN usage.window_id = excluded.window_id THEN usage.usd_micros + excluded.usd_micros
+                           ELSE excluded.usd_micros END,
+         window_id = excluded.window_id`,
+      period,
+      window.id,
+      tokens,
+      usdMicros,
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { budgetLimitsSchema } from '../settings/index.ts';
+
+/** Inputs of the BudgetDO's RPC methods; the object parses each one. */
+
+const tenantId = z.string().min(1).max(64);
+const requestId = z.string().min(1).max(128);
+/** Test clock, ms since the epoch; production callers leave it out. */
+const now = z.number().int().nonnegative().optional();
+
+export const reserveInputSchema = z.object({
+  tenantId,
+  requestId,
+  /** The most the request can use: prompt estimate + max output tokens. */
+  tokens: z.int().min(0),
+  /** The most the request can cost, in USD. */
+  usd: z.number().min(0),
+  limits: budgetLimitsSchema,
+  /** How long an unsettled reservation holds budget; default 10 minutes. */
+  ttlMs: z.int().min(1000).max(3_600_000).optional(),
+  now,
+});
+export type ReserveInput = z.infer<typeof reserveInputSchema>;
+
+export const settleInputSchema = z.object({
+  tenantId,
+  requestId,
+  tokens: z.int().min(0),
+  usd: z.number().min(0),
+  now,
+});
+export type SettleInput = z.infer<typeof settleInputSchema>;
+
+export const releaseInputSchema = z.object({ tenantId, requestId });
+export type ReleaseInput = z.infer<typeof releaseInputSchema>;
+
+export const usageInputSchema = z.object({ tenantId, limits: budgetLimitsSchema, now });
+export type UsageInput = z.infer<typeof usageInputSchema>;
+
+/** One limit in the current window. `limit`/`remaining` are null when the limit is not set. */
+export interface BudgetLine {
+  window: string;
+  used: number;
+  reserved: number;
+  limit: number | null;
+  remaining: number | null;
+  /** ISO 8601 start of the next window. */
+  resetsAt: string;
+}
+
+export interface BudgetUsage {
+  tokensPerDay: BudgetLine;
+  usdPerMonth: BudgetLine;
+}
+
+export type BudgetLimitName = keyof BudgetUsage;
+
+export type ReserveResult =
+  | { ok: true; requestId: string; tokens: number; usd: number; expiresAt: number }
+  | {
+      ok: false;
+      code: 'budget_exceeded';
+      limit: BudgetLimitName;
+      max: number;
+      used: number;
+      reserved: number;
+      requested: number;
+      /** Seconds until the window resets (Retry-After). */
+      retryAfterSeconds: number;
+    };

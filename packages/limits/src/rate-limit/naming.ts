@@ -1,0 +1,13 @@
+import { GatewayError } from '@aigw/core';
+import type { RateDimension } from '../settings/index.ts';
+
+/**
+ * The object of one limited key. Tenant ids and dimensions contain no ":", so the value (an IPv6
+ * address, say) may; two keys never share an object and no object is shared by all traffic.
+ */
+export function rateLimiterName(tenantId: string, dimension: RateDimension, value: string): string {
+  if (tenantId.length === 0 || tenantId.includes(':') || value.length === 0) {
+    throw new GatewayError('internal', `Invalid rate limiter key: "${tenantId}", "${value}"`);
+  }
+  return `${tenantId}:${dimension}:${value}`;
+}
