@@ -9,5 +9,6 @@ export default defineConfig({
       remoteBindings: false,
     }),
   ],
-  test: { name: 'gateway' },
+  // The first request compiles the whole Worker; on a busy 2-core machine that can take seconds.
+  test: { name: 'gateway', testTimeout: 20_000 },
 });

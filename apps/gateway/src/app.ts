@@ -12,6 +12,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerTenantRoutes } from './routes/tenant.ts';
 import { registerNativeChatRoutes } from './routes/chat/native.ts';
 import { registerOpenAIRoutes } from './routes/chat/openai.ts';
+import { registerSessionRoutes } from './routes/chat/sessions.ts';
 import { DOCS_PATH, OPENAPI_PATH, registerDocsRoutes } from './routes/docs.ts';
 import { CircuitBreakers } from '@aigw/ai';
 
@@ -23,6 +24,7 @@ export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerHealthRoutes,
   registerTenantRoutes,
   registerNativeChatRoutes,
+  registerSessionRoutes,
   registerOpenAIRoutes,
   registerDocsRoutes,
 ];
@@ -73,7 +75,7 @@ export function createApp(options: AppOptions): GatewayApp {
     cors({
       origin: '*',
       allowHeaders: ['authorization', 'x-api-key', 'content-type', 'x-request-id', 'x-session-id'],
-      exposeHeaders: ['x-request-id', 'x-gateway-model', 'x-gateway-provider', 'retry-after'],
+      exposeHeaders: ['x-request-id', 'x-gateway-model', 'x-gateway-provider', 'x-session-id', 'retry-after'],
       maxAge: 600,
     }),
   );

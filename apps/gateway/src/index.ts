@@ -6,3 +6,6 @@ import { registry } from './generated/registry.ts';
 const app = createApp({ registry: new TenantRegistry(registry) });
 
 export default app satisfies ExportedHandler<Env>;
+
+// Durable Object classes the Worker hosts (bindings in wrangler.jsonc).
+export { SessionDO } from '@aigw/sessions';

@@ -31,9 +31,10 @@ export function sseBody(frames: AsyncIterable<string>, options: SseOptions): Rea
         controller.close();
       }
     },
-    async cancel() {
+    cancel() {
       options.onCancel();
-      await iterator.return?.();
+      // Not awaited: the source may be mid-read on an upstream that only now sees the abort.
+      void iterator.return?.().catch(() => undefined);
     },
   });
 }

@@ -139,8 +139,10 @@ function streamResponse(
           // A cut stream errors like a dropped connection; a stalled one waits until aborted.
           if (step.kind === 'cut') controller.error(new TypeError('upstream connection reset'));
           else if (step.kind === 'stall') {
+            // Like a real fetch body: aborting the request errors the pending read.
             return new Promise<void>((resolve) => {
               signal.addEventListener('abort', () => {
+                controller.error(new DOMException('The operation was aborted.', 'AbortError'));
                 resolve();
               });
             });

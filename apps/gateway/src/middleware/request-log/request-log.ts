@@ -1,17 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
-import type { Context } from 'hono';
 import type { RequestLogLine } from '@aigw/core';
 import { optionalCaller, type GatewayEnv } from '../../context.ts';
-
-/** `waitUntil` when the runtime gave an execution context; `app.request()` in tests has none. */
-function waitUntil(c: Context<GatewayEnv>, promise: Promise<unknown>): void {
-  try {
-    c.executionCtx.waitUntil(promise);
-  } catch {
-    void promise;
-  }
-}
+import { waitUntil } from '../../lib/wait-until.ts';
 
 /**
  * Writes one structured line per request after the response is decided (errors included: the

@@ -1,20 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { GatewayError } from '@aigw/core';
-import type { ChatMessage } from '@aigw/ai';
+import { GatewayError, newId } from '@aigw/core';
+import { sessionIdSchema } from '@aigw/sessions';
 import type { GatewayApp } from '../../context.ts';
-import { drain, startChat, type ChatOutcome, type ChatRun } from '../../chat/chat-service.ts';
-import { callerOf, reportUsage, routerDeps } from '../../chat/deps.ts';
+
+import { drain, type ChatOutcome, type ChatRun } from '../../chat/chat-service.ts';
+import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-turn.ts';
 import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
 import { errorResponses } from '../openapi.ts';
 
 export const chatRequest = z
   .object({
-    sessionId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, "-" and "_", at most 128')
+    sessionId: sessionIdSchema
       .optional()
-      .describe('Continue this session; omit for a one-off message.'),
+      .describe('Continue this session; omitted, a new session is started and its id returned in `meta`.'),
     message: z.string().min(1).max(100_000).describe('The user message.'),
     model: z.string().min(3).optional().describe('"provider/model" from the tenant\'s allow-list.'),
     system: z.string().max(20_000).optional().describe('System prompt.'),
@@ -70,44 +69,32 @@ const chatRoute = createRoute({
 export function registerNativeChatRoutes(app: GatewayApp): void {
   app.openapi(chatRoute, async (c) => {
     const body = c.req.valid('json');
-    const messages: ChatMessage[] = [
-      ...(body.system !== undefined ? [{ role: 'system' as const, content: body.system }] : []),
-      { role: 'user', content: body.message },
-    ];
-    const run = await startChat(
-      routerDeps(c),
-      {
-        ...callerOf(c),
-        httpRoute: '/chat',
-        modelRoute: 'chat',
-        requestedModel: body.model,
-        messages,
-        maxTokens: body.maxTokens,
-        temperature: body.temperature,
-        stream: body.stream,
-      },
-      reportUsage(c),
-    );
-    c.header('x-gateway-model', run.modelId);
-    c.header('x-gateway-provider', run.providerName);
-    const meta = {
-      requestId: c.get('requestId'),
-      sessionId: body.sessionId ?? null,
-      model: run.modelId,
-      provider: run.providerName,
-    };
+    const requestId = c.get('requestId');
+    const sessionId = body.sessionId ?? newId('ses');
+    const turn = await beginSessionTurn(c, { sessionId, message: body.message, system: body.system });
+    const { run, settle } = await startTurn(c, turn, {
+      httpRoute: '/chat',
+      modelRoute: 'chat',
+      requestedModel: body.model,
+      messages: turn.messages,
+      maxTokens: body.maxTokens,
+      temperature: body.temperature,
+      stream: body.stream,
+    });
+    const meta = { requestId, sessionId, model: run.modelId, provider: run.providerName };
 
     if (!body.stream) {
-      const outcome = await drain(run);
+      await drain(run);
+      const { outcome, saveError } = await settle();
+      if (saveError) throw saveError;
       return c.json(
         { ...meta, text: outcome.text, finishReason: finishOf(outcome), usage: usageOf(outcome) },
         200,
       );
     }
 
-    const requestId = c.get('requestId');
     return c.body(
-      sseBody(nativeFrames(run, meta, requestId), {
+      sseBody(nativeFrames(run, settle, meta, requestId), {
         onCancel: () => {
           run.cancel();
         },
@@ -122,6 +109,7 @@ export function registerNativeChatRoutes(app: GatewayApp): void {
 
 async function* nativeFrames(
   run: ChatRun,
+  settle: TurnRun['settle'],
   meta: Record<string, unknown>,
   requestId: string,
 ): AsyncIterable<string> {
@@ -133,10 +121,11 @@ async function* nativeFrames(
   } catch {
     // Reported below from the outcome, after the usage of what was streamed.
   }
-  const outcome = await run.outcome;
+  const { outcome, saveError } = await settle();
   yield sseFrame(usageOf(outcome), 'usage');
-  if (outcome.error) {
-    yield sseFrame({ code: outcome.error.code, message: outcome.error.message, requestId }, 'error');
+  const failure = outcome.error ?? saveError;
+  if (failure) {
+    yield sseFrame({ code: failure.code, message: failure.message, requestId }, 'error');
     return;
   }
   yield sseFrame({ finishReason: finishOf(outcome) }, 'done');

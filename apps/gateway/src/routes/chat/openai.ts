@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { GatewayError } from '@aigw/core';
 import type { ChatMessage } from '@aigw/ai';
 import type { GatewayApp } from '../../context.ts';
-import { drain, startChat, type ChatRun } from '../../chat/chat-service.ts';
-import { callerOf, reportUsage, routerDeps } from '../../chat/deps.ts';
+import { drain, type ChatRun } from '../../chat/chat-service.ts';
+import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-turn.ts';
 import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
 import {
@@ -14,6 +14,7 @@ import {
   type OpenAIChatRequest,
 } from './openai-schema.ts';
 import { toOpenAIErrorBody } from '@aigw/core';
+import { sessionIdSchema } from '@aigw/sessions';
 
 const openAIErrors = Object.fromEntries(
   [400, 401, 403, 413, 429, 500, 502, 504].map((status) => [
@@ -75,27 +76,31 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
 
   app.openapi(completionsRoute, async (c) => {
     const body = c.req.valid('json');
-    const run = await startChat(
-      routerDeps(c),
-      {
-        ...callerOf(c),
-        httpRoute: '/v1/chat/completions',
-        modelRoute: 'chat',
-        requestedModel: body.model,
-        messages: toChatMessages(body.messages),
-        maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
-        temperature: body.temperature ?? undefined,
-        stream: body.stream,
-      },
-      reportUsage(c),
-    );
-    c.header('x-gateway-model', run.modelId);
-    c.header('x-gateway-provider', run.providerName);
+    const messages = toChatMessages(body.messages);
+    // Stateless unless the client names a session: then the gateway supplies the history and
+    // the request carries only the new user message (and optionally a system prompt).
+    const sessionHeader = c.req.header('x-session-id');
+    const turn =
+      sessionHeader === undefined
+        ? undefined
+        : await beginSessionTurn(c, sessionTurnInput(sessionHeader, messages));
+    const { run, settle } = await startTurn(c, turn, {
+      httpRoute: '/v1/chat/completions',
+      modelRoute: 'chat',
+      requestedModel: body.model,
+      messages: turn?.messages ?? messages,
+      maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+      temperature: body.temperature ?? undefined,
+      stream: body.stream,
+    });
+    if (turn) c.header('x-session-id', turn.sessionId);
     const id = `chatcmpl-${c.get('requestId')}`;
     const created = Math.floor(Date.now() / 1000);
 
     if (!body.stream) {
-      const outcome = await drain(run);
+      await drain(run);
+      const { outcome, saveError } = await settle();
+      if (saveError) throw saveError;
       if (outcome.finishReason === undefined)
         throw new GatewayError('upstream_error', 'The model stopped without finishing.');
       const { inputTokens, outputTokens } = outcome.usage;
@@ -125,7 +130,7 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
 
     const includeUsage = body.stream_options?.include_usage === true;
     return c.body(
-      sseBody(chunkFrames(run, { id, created, includeUsage }), {
+      sseBody(chunkFrames(run, settle, { id, created, includeUsage }), {
         onCancel: () => {
           run.cancel();
         },
@@ -136,6 +141,33 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
       SSE_HEADERS,
     );
   });
+}
+
+function sessionTurnInput(sessionId: string, messages: ChatMessage[]) {
+  const parsed = sessionIdSchema.safeParse(sessionId);
+  if (!parsed.success) {
+    throw new GatewayError(
+      'invalid_request',
+      `x-session-id: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      { param: 'x-session-id' },
+    );
+  }
+  const last = messages.at(-1);
+  if (last?.role !== 'user') {
+    throw new GatewayError(
+      'invalid_request',
+      'With x-session-id the last message must be the new user message.',
+      {
+        param: 'messages',
+      },
+    );
+  }
+  const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
+  return {
+    sessionId: parsed.data,
+    message: last.content,
+    system: system.length > 0 ? system.join('\n\n') : undefined,
+  };
 }
 
 function toChatMessages(messages: OpenAIChatRequest['messages']): ChatMessage[] {
@@ -174,6 +206,7 @@ function toChatMessages(messages: OpenAIChatRequest['messages']): ChatMessage[] 
 /** OpenAI's chunk stream: a role chunk, content chunks, a finish chunk, optional usage, [DONE]. */
 async function* chunkFrames(
   run: ChatRun,
+  settle: TurnRun['settle'],
   options: { id: string; created: number; includeUsage: boolean },
 ): AsyncIterable<string> {
   const chunk = (delta: Record<string, unknown>, finish: string | null) =>

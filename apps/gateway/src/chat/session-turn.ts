@@ -1,0 +1,114 @@
+import type { Context } from 'hono';
+import { GatewayError, isGatewayError } from '@aigw/core';
+import type { ChatMessage } from '@aigw/ai';
+import { sessionStub } from '@aigw/sessions';
+import type { GatewayEnv } from '../context.ts';
+import { startChat, type ChatInput, type ChatOutcome, type ChatRun } from './chat-service.ts';
+import { callerOf, reportUsage, routerDeps } from './deps.ts';
+import { waitUntil } from '../lib/wait-until.ts';
+
+/** A chat turn on a stored session (docs/sessions.md): begin → commit | abort, exactly once. */
+export interface SessionTurn {
+  sessionId: string;
+  /** The prompt: system prompt, the history that fits the context budget, the new message. */
+  messages: ChatMessage[];
+  /**
+   * Writes the turn: both messages (the answer marked incomplete if it was cut) or, when no text
+   * was produced, nothing. Safe to call more than once; returns the error if the write failed.
+   */
+  finish(outcome: ChatOutcome): Promise<GatewayError | undefined>;
+  /** Releases the session without writing (the call failed before any output). */
+  abort(): Promise<void>;
+}
+
+export async function beginSessionTurn(
+  c: Context<GatewayEnv>,
+  input: { sessionId: string; message: string; system: string | undefined },
+): Promise<SessionTurn> {
+  const tenant = c.get('tenant');
+  const requestId = c.get('requestId');
+  const session = sessionStub(c.env.SESSIONS, tenant.id, input.sessionId);
+  const started = await session.beginTurn({
+    requestId,
+    userMessage: input.message,
+    system: input.system,
+    contextTokens: tenant.sessions.contextTokens,
+    // The lock must outlive the longest call, or a slow answer could lose its place.
+    lockTtlMs: Math.min(3_600_000, tenant.routing.totalTimeoutMs + 60_000),
+  });
+
+  let finished: Promise<GatewayError | undefined> | undefined;
+  const abort = async () => {
+    await session.abortTurn({ requestId });
+  };
+  return {
+    sessionId: input.sessionId,
+    messages: started.context.messages.map((message) => ({ role: message.role, content: message.content })),
+    abort,
+    finish(outcome) {
+      finished ??= (async () => {
+        try {
+          if (outcome.text === '' && outcome.finishReason === undefined) {
+            await abort();
+            return undefined;
+          }
+          await session.commitTurn({
+            requestId,
+            user: { content: input.message },
+            assistant: {
+              content: outcome.text,
+              ...(outcome.usage.estimated ? {} : { tokens: outcome.usage.outputTokens }),
+              model: outcome.usage.model,
+              status: outcome.finishReason !== undefined && !outcome.error ? 'complete' : 'incomplete',
+            },
+            retention: {
+              retentionDays: tenant.sessions.retentionDays,
+              maxMessages: tenant.sessions.maxMessages,
+            },
+          });
+          return undefined;
+        } catch (error) {
+          return isGatewayError(error) ? error : new GatewayError('internal', undefined, { cause: error });
+        }
+      })();
+      return finished;
+    },
+  };
+}
+
+export interface TurnRun {
+  run: ChatRun;
+  /**
+   * Waits for the call to end and writes the session turn (when there is one). Resolves to the
+   * error to report if the turn could not be stored. Called before the terminal event, so a client
+   * that starts its next turn on `done` finds the session free.
+   */
+  settle: () => Promise<{ outcome: ChatOutcome; saveError: GatewayError | undefined }>;
+}
+
+/**
+ * Starts the model call for a request, on a session turn or stateless. A failure before the
+ * first token releases the session untouched; a client that disconnects still has its turn
+ * settled (kept alive with waitUntil).
+ */
+export async function startTurn(
+  c: Context<GatewayEnv>,
+  turn: SessionTurn | undefined,
+  input: Omit<ChatInput, 'tenant' | 'apiKey' | 'requestId'>,
+): Promise<TurnRun> {
+  let run: ChatRun;
+  try {
+    run = await startChat(routerDeps(c), { ...callerOf(c), ...input }, reportUsage(c));
+  } catch (error) {
+    if (turn) await turn.abort();
+    throw error;
+  }
+  c.header('x-gateway-model', run.modelId);
+  c.header('x-gateway-provider', run.providerName);
+  const settle = async () => {
+    const outcome = await run.outcome;
+    return { outcome, saveError: turn ? await turn.finish(outcome) : undefined };
+  };
+  waitUntil(c, settle());
+  return { run, settle };
+}
