@@ -17,7 +17,8 @@ export function normaliseQuery(query: string): string {
 
 /** JSON with object keys sorted at every depth, so `{a, b}` and `{b, a}` filters share an entry. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? 'null';
+  // JSON.stringify(undefined) is undefined, not a string; a missing filter hashes as null.
+  return value === undefined ? 'null' : JSON.stringify(sortKeys(value));
 }
 
 function sortKeys(value: unknown): unknown {
