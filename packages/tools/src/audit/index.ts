@@ -1,0 +1,14 @@
+export { AuditLedgerDO } from './audit-ledger-do.ts';
+export { AuditLedger, auditLedger } from './audit-ledger.ts';
+export { GENESIS_HASH, entryHash } from './chain.ts';
+export { canonicalJson } from './canonical-json.ts';
+export { auditEntryInputSchema, auditOutcomeSchema, auditPageQuerySchema } from './schema.ts';
+export type {
+  AuditEntry,
+  AuditEntryInput,
+  AuditOutcome,
+  AuditPage,
+  AuditPageQuery,
+  AuditSink,
+  AuditVerification,
+} from './schema.ts';

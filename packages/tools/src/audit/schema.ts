@@ -1,0 +1,67 @@
+import { isErrorCode, type ErrorCode } from '@aigw/core';
+import { z } from 'zod';
+
+/**
+ * The shapes that cross the audit ledger's RPC boundary. The object parses every input with these
+ * (a caller in another Worker version may send anything); the TypeScript types come from them.
+ */
+
+const hexDigest = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256 digest');
+
+export type AuditOutcome = 'ok' | ErrorCode;
+export const auditOutcomeSchema = z.custom<AuditOutcome>(
+  (value) => typeof value === 'string' && (value === 'ok' || isErrorCode(value)),
+  'expected "ok" or a registered error code',
+);
+
+export const tenantIdSchema = z.string().min(1).max(64);
+
+/** What a caller records; the ledger adds seq, time, tenant and the hash chain. */
+export const auditEntryInputSchema = z
+  .object({
+    requestId: z.string().min(1).max(128),
+    keyId: z.string().min(1).max(64),
+    /** The tool name as called (possibly one the tenant does not have), cut to 64 characters. */
+    tool: z.string().min(1).max(64),
+    /** SHA-256 of the canonical JSON of the arguments as sent; the arguments themselves are not kept. */
+    argsHash: hexDigest,
+    outcome: auditOutcomeSchema,
+    latencyMs: z.int().min(0),
+  })
+  .strict();
+export type AuditEntryInput = z.infer<typeof auditEntryInputSchema>;
+
+/** One ledger entry as stored and returned. */
+export interface AuditEntry extends AuditEntryInput {
+  /** 1, 2, 3… with no gaps. */
+  seq: number;
+  /** When the ledger recorded it (ISO 8601, the object's clock). */
+  time: string;
+  tenant: string;
+  /** `hash` of the entry before, or 64 zeros for the first. */
+  prevHash: string;
+  /** SHA-256 over this entry's fields and `prevHash`; see `entryHash`. */
+  hash: string;
+}
+
+export const auditPageQuerySchema = z
+  .object({
+    cursor: z.string().min(1).max(200).optional(),
+    limit: z.int().min(1).max(200).default(50),
+  })
+  .strict();
+export type AuditPageQuery = z.input<typeof auditPageQuerySchema>;
+
+/** Oldest first; `nextCursor` is null on the last page. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}
+
+export type AuditVerification =
+  { ok: true; entries: number; head: string | null } | { ok: false; brokenAt: number; reason: string };
+
+/** Where `executeTool` records each execution; `AuditLedger` (the Durable Object client) is one. */
+export interface AuditSink {
+  append(entry: AuditEntryInput): Promise<unknown>;
+}

@@ -1,0 +1,169 @@
+import { GatewayError, isGatewayError, sha256Hex, toValidationIssues } from '@aigw/core';
+import type { Scope, TenantConfig } from '@aigw/tenancy';
+import { canonicalJson, type AuditSink } from '../audit/index.ts';
+import type { ToolContext, ToolDefinition, ToolServices } from '../definition/index.ts';
+import { TOOLS, findTool, type ToolRegistry } from '../registry/index.ts';
+import type { ToolsSettings } from '../settings/index.ts';
+
+export interface ExecuteToolInput {
+  /** The tool name as the caller or the model gave it; unknown and disabled names are `not_found`. */
+  name: string;
+  /** The arguments exactly as received (parsed JSON); validated here, hashed for the audit entry. */
+  rawArgs: unknown;
+  /** The authenticated tenant: its id, and its models (the tools model decides offline or not). */
+  tenant: Pick<TenantConfig, 'id' | 'models'>;
+  /** The tenant's `tools` settings (`toolsSettingsSchema`). */
+  settings: ToolsSettings;
+  /** The calling key's scopes. */
+  scopes: readonly Scope[];
+  keyId: string;
+  requestId: string;
+  services: ToolServices;
+  /** Receives one entry per execution, whatever the outcome (the tenant's `AuditLedger`). */
+  audit: AuditSink;
+  /** Aborts the tool when the caller goes away. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface ToolExecution {
+  tool: string;
+  /** The tool's result, already checked against its result schema. */
+  result: unknown;
+  latencyMs: number;
+}
+
+/** The model the built-in tools run on: `models.tools`, else the chat model. */
+export function toolsModelId(tenant: Pick<TenantConfig, 'models'>): string {
+  return tenant.models.tools ?? tenant.models.chat;
+}
+
+/** Offline tools model: the deterministic `local` provider, no account or network. */
+export function isOfflineModel(modelId: string): boolean {
+  return modelId.startsWith('local/');
+}
+
+/**
+ * Runs one tool for one tenant, in this order: visibility (not enabled → `not_found`, exactly as
+ * for a name that does not exist), the key's scope (`insufficient_scope`), the arguments
+ * (`invalid_tool_arguments`, every issue with its path), then the tool under its timeout
+ * (`tool_timeout`). A result that fails the tool's result schema, and any exception that is not a
+ * `GatewayError`, become `tool_failed`; a `GatewayError` a tool throws (an upstream failure, say)
+ * keeps its code. Nothing else escapes.
+ *
+ * Every call, refused or not, is appended to `audit` before this returns. If the ledger cannot
+ * record it the call fails with `internal`: an unaudited execution is not reported as a success.
+ */
+export async function executeTool(
+  input: ExecuteToolInput,
+  registry: ToolRegistry = TOOLS,
+): Promise<ToolExecution> {
+  const started = Date.now();
+  let outcome: { ok: true; result: unknown } | { ok: false; error: GatewayError };
+  try {
+    outcome = { ok: true, result: await dispatch(input, registry) };
+  } catch (error) {
+    outcome = { ok: false, error: asToolError(error) };
+  }
+  const latencyMs = Math.max(0, Date.now() - started);
+
+  try {
+    await input.audit.append({
+      requestId: input.requestId,
+      keyId: input.keyId,
+      tool: input.name.slice(0, 64) || '(empty)',
+      argsHash: await sha256Hex(canonicalJson(input.rawArgs)),
+      outcome: outcome.ok ? 'ok' : outcome.error.code,
+      latencyMs,
+    });
+  } catch (cause) {
+    throw new GatewayError('internal', 'The tool audit ledger could not record this call.', { cause });
+  }
+
+  if (!outcome.ok) throw outcome.error;
+  return { tool: input.name, result: outcome.result, latencyMs };
+}
+
+async function dispatch(input: ExecuteToolInput, registry: ToolRegistry): Promise<unknown> {
+  const tool = findTool(input.name, input.settings.enabled, registry);
+  if (tool === undefined) {
+    throw new GatewayError('not_found', `No tool named "${input.name.slice(0, 64)}" is available.`);
+  }
+  if (!input.scopes.includes(tool.scope)) {
+    throw new GatewayError('insufficient_scope', `The tool "${tool.name}" needs the "${tool.scope}" scope.`, {
+      details: { required: tool.scope, granted: [...input.scopes] },
+    });
+  }
+
+  const args = tool.args.safeParse(input.rawArgs);
+  if (!args.success) {
+    const issues = toValidationIssues(args.error);
+    const summary = issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(arguments)'}: ${issue.message}`)
+      .join('; ');
+    throw new GatewayError('invalid_tool_arguments', `Invalid arguments for "${tool.name}": ${summary}`, {
+      details: { issues },
+    });
+  }
+
+  const modelId = toolsModelId(input.tenant);
+  const raw = await withTimeout(tool, input.signal, (signal) =>
+    tool.run(args.data, {
+      ...input.services,
+      tenantId: input.tenant.id,
+      requestId: input.requestId,
+      keyId: input.keyId,
+      modelId,
+      offline: isOfflineModel(modelId),
+      settings: input.settings,
+      signal,
+    } satisfies ToolContext),
+  );
+
+  // Offline results are ours and model results were checked already; this guards every tool alike.
+  const result = tool.result.safeParse(raw);
+  if (!result.success) {
+    throw new GatewayError('tool_failed', `The tool "${tool.name}" returned a result outside its schema.`, {
+      details: { issues: toValidationIssues(result.error) },
+    });
+  }
+  return result.data;
+}
+
+/**
+ * Races the tool against its `timeoutMs`. On timeout the tool's signal aborts (so its model call
+ * is cancelled) and the caller gets `tool_timeout` at once, whether or not the tool stops.
+ */
+async function withTimeout<T>(
+  tool: ToolDefinition,
+  parent: AbortSignal | undefined,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const signal = parent ? AbortSignal.any([parent, controller.signal]) : controller.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = new GatewayError(
+        'tool_timeout',
+        `The tool "${tool.name}" did not finish within ${tool.timeoutMs} ms.`,
+        {
+          details: { timeoutMs: tool.timeoutMs },
+        },
+      );
+      controller.abort(error);
+      reject(error);
+    }, tool.timeoutMs);
+  });
+  try {
+    return await Promise.race([run(signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The raw exception stays in `cause` (for logs), never in the message a caller sees. */
+function asToolError(error: unknown): GatewayError {
+  if (isGatewayError(error)) return error;
+  return new GatewayError('tool_failed', undefined, { cause: error });
+}

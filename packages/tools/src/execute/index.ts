@@ -1,0 +1,2 @@
+export { executeTool, isOfflineModel, toolsModelId } from './execute.ts';
+export type { ExecuteToolInput, ToolExecution } from './execute.ts';

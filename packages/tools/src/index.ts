@@ -1,0 +1,42 @@
+/**
+ * @aigw/tools: the tool registry (Zod schemas published as JSON Schema), per-tenant enablement,
+ * the dispatcher (`executeTool`: visibility, scope, argument validation, timeout, typed errors,
+ * audit), the built-in tools, and `AuditLedgerDO`, the per-tenant hash-chained audit ledger.
+ * The contract and the HTTP routes built on it are in docs/tools.md.
+ */
+export {
+  TOOLS,
+  TOOL_NAMES,
+  findTool,
+  isToolName,
+  openAIFunctionSpec,
+  toolNameSchema,
+  toolSpec,
+  toolsForTenant,
+} from './registry/index.ts';
+export type { OpenAIFunctionSpec, ToolName, ToolRegistry } from './registry/index.ts';
+export { toolsSettingsSchema } from './settings/index.ts';
+export type { ToolsSettings, ToolsSettingsInput } from './settings/index.ts';
+export { defineTool } from './definition/index.ts';
+export type {
+  CompleteFn,
+  IngestDocumentInput,
+  IngestFn,
+  IngestOutcome,
+  ToolContext,
+  ToolDefinition,
+  ToolServices,
+} from './definition/index.ts';
+export { executeTool, isOfflineModel, toolsModelId } from './execute/index.ts';
+export type { ExecuteToolInput, ToolExecution } from './execute/index.ts';
+export { completeStructured } from './model/index.ts';
+export { AuditLedger, AuditLedgerDO, auditLedger, auditEntryInputSchema } from './audit/index.ts';
+export type {
+  AuditEntry,
+  AuditEntryInput,
+  AuditOutcome,
+  AuditPage,
+  AuditPageQuery,
+  AuditSink,
+  AuditVerification,
+} from './audit/index.ts';

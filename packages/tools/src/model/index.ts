@@ -1,0 +1,2 @@
+export { completeStructured, extractJson } from './structured.ts';
+export type { StructuredRequest } from './structured.ts';

@@ -1,0 +1,2 @@
+export { toolsSettingsSchema } from './settings.ts';
+export type { ToolsSettings, ToolsSettingsInput } from './settings.ts';

@@ -1,0 +1,10 @@
+export {
+  STOPWORDS,
+  contentWords,
+  splitParagraphs,
+  splitSentences,
+  stem,
+  termFrequencies,
+  topKeywords,
+  words,
+} from './text.ts';
