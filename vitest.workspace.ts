@@ -10,4 +10,5 @@ export const projects = [
   'packages/tools',
   'packages/rag',
   'packages/cache',
+  'packages/nx-plugin',
 ];

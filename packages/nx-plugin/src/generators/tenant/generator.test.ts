@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { logger, readJson } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { FsTree, flushChanges } from 'nx/src/generators/tree';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  authenticate,
+  hashApiKey,
+  tenantConfigSchema,
+  TenantRegistry,
+  type CompiledRegistry,
+} from '@aigw/tenancy';
+import { createTenant, tenantGenerator } from './generator.ts';
+
+const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+
+describe('tenant generator', () => {
+  it('writes a config valid against the tenant schema, storing only the key hash', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const created = await createTenant(tree, {
+      id: 'hooli',
+      name: 'Hooli',
+      environments: 'development,staging',
+      scopes: 'chat,search',
+    });
+    const written = readJson<Record<string, unknown>>(tree, 'tenants/hooli/tenant.config.json');
+    const config = tenantConfigSchema.parse(written);
+    expect(written['$schema']).toBe('../tenant.schema.json');
+    expect(config).toMatchObject({ id: 'hooli', name: 'Hooli', environments: ['development', 'staging'] });
+    expect(config.apiKeys).toHaveLength(1);
+    expect(config.apiKeys[0]?.scopes).toEqual(['chat', 'search']);
+    expect(created.apiKey).toMatch(/^gwk_hooli_[0-9a-f]{32}$/);
+    expect(config.apiKeys[0]?.hash).toBe(await hashApiKey(created.apiKey));
+    expect(tree.read('tenants/hooli/tenant.config.json', 'utf8')).not.toContain(created.apiKey);
+  });
+
+  it('prints the key once, from the callback that runs after the files are written', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const callback = await tenantGenerator(tree, { id: 'pied-piper' });
+    expect(info).not.toHaveBeenCalled();
+    await callback();
+    const printed = info.mock.calls.map((call) => String(call[0])).join('\n');
+    expect(printed).toMatch(/gwk_pied-piper_[0-9a-f]{32}/);
+    info.mockRestore();
+  });
+
+  it('defaults to development and staging with chat and search', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const { config } = await createTenant(tree, { id: 'umbrella' });
+    expect(config.environments).toEqual(['development', 'staging']);
+    expect(config.apiKeys[0]?.scopes).toEqual(['chat', 'search']);
+  });
+
+  it('refuses an existing tenant, a bad id, an unknown scope or environment', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await createTenant(tree, { id: 'hooli' });
+    await expect(createTenant(tree, { id: 'hooli' })).rejects.toThrow(/already exists/);
+    await expect(createTenant(tree, { id: 'Bad_Id' })).rejects.toThrow(/would be invalid[\s\S]*id/);
+    await expect(createTenant(tree, { id: 'okay', scopes: 'chat,root' })).rejects.toThrow();
+    await expect(createTenant(tree, { id: 'okay', environments: 'qa' })).rejects.toThrow();
+  });
+});
+
+describe('tenant generator, end to end', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('generates a tenant, rebuilds the registry, and the printed key authenticates as the new tenant', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'aigw-tenant-e2e-'));
+    cpSync(join(ROOT, 'tenants'), join(dir, 'tenants'), { recursive: true });
+
+    // A real tree on disk, as `nx g` uses; the generator writes into the copy of tenants/.
+    const tree = new FsTree(dir, false);
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const callback = await tenantGenerator(tree, {
+      id: 'e2e-corp',
+      environments: 'development',
+      scopes: 'chat',
+    });
+    flushChanges(dir, tree.listChanges());
+    await callback();
+    const printed = /gwk_e2e-corp_[0-9a-f]{32}/.exec(
+      info.mock.calls.map((c) => String(c[0])).join('\n'),
+    )?.[0];
+    info.mockRestore();
+    expect(printed).toBeDefined();
+
+    // The real registry build, over every tenant folder of the copy.
+    const out = join(dir, 'registry.json.ts');
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+        'scripts/build-registry.ts',
+        '--env',
+        'development',
+        '--tenants-dir',
+        relative(ROOT, join(dir, 'tenants')),
+        '--out',
+        relative(ROOT, out),
+      ],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
+    const module = readFileSync(out, 'utf8');
+    const json = module.slice(module.indexOf('= {') + 2, module.lastIndexOf('}') + 1);
+    const registry = new TenantRegistry(JSON.parse(json) as CompiledRegistry);
+    expect(registry.list().map((t) => t.id)).toContain('e2e-corp');
+
+    const auth = await authenticate(registry, {
+      credential: printed,
+      host: undefined,
+      claimedTenantId: undefined,
+      now: new Date(),
+    });
+    expect(auth.tenant.id).toBe('e2e-corp');
+    expect(auth.key.scopes).toEqual(['chat']);
+  });
+});
