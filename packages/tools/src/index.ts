@@ -16,7 +16,7 @@ export {
 } from './registry/index.ts';
 export type { OpenAIFunctionSpec, ToolName, ToolRegistry } from './registry/index.ts';
 export { toolsSettingsSchema } from './settings/index.ts';
-export type { ToolsSettings, ToolsSettingsInput } from './settings/index.ts';
+export type { ToolsSettings, ToolsSettingsInput, ToolsSettingsView } from './settings/index.ts';
 export { defineTool } from './definition/index.ts';
 export type {
   CompleteFn,

@@ -88,7 +88,10 @@ export function callInput(
         allowed: ['local/echo-1'],
       },
     },
-    settings: toolsSettingsSchema.parse(options.settings ?? { enabled: [name] }),
+    // Test-only tools are not ToolNames, so the default list is built without the schema.
+    settings: options.settings
+      ? toolsSettingsSchema.parse(options.settings)
+      : { ...toolsSettingsSchema.parse({}), enabled: [name] },
     scopes: options.scopes ?? ['tools', 'ingest'],
     keyId: 'key-1',
     requestId: `req-${++counter}`,

@@ -55,7 +55,10 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): RpcResult<z.outp
  * middle and a truncated tail. There is deliberately no RPC to change or remove entries.
  */
 export class AuditLedgerDO extends DurableObject<Env> {
-  private schemaReady = false;
+  // Helpers are `#private`: every public method of a Durable Object is callable over RPC, and
+  // TypeScript's `private` does not exist at run time, so `append`, `page` and `verify` stay the
+  // only way in.
+  #schemaReady = false;
 
   async append(tenantId: string, raw: AuditEntryInput): Promise<RpcResult<AuditEntry>> {
     const tenant = parse(tenantIdSchema, tenantId);
@@ -66,10 +69,10 @@ export class AuditLedgerDO extends DurableObject<Env> {
     // Reading the head, hashing (async) and writing must not interleave with another append, or
     // two entries would link to the same predecessor; appends are short, so block for them.
     return this.ctx.blockConcurrencyWhile(async () => {
-      this.ensureSchema();
-      const owner = this.owner(tenant.value);
+      this.#ensureSchema();
+      const owner = this.#owner(tenant.value);
       if (owner === 'other') return refuse<AuditEntry>('not_found', NOT_FOUND);
-      const head = this.readHead();
+      const head = this.#readHead();
       const unsigned = {
         ...input.value,
         seq: head.seq + 1,
@@ -79,7 +82,7 @@ export class AuditLedgerDO extends DurableObject<Env> {
       };
       const entry: AuditEntry = { ...unsigned, hash: await entryHash(unsigned) };
       this.ctx.storage.transactionSync(() => {
-        if (owner === 'none') this.writeMeta('tenant_id', tenant.value);
+        if (owner === 'none') this.#writeMeta('tenant_id', tenant.value);
         this.ctx.storage.sql.exec(
           `INSERT INTO entries (seq, time, tenant, request_id, key_id, tool, args_hash, outcome, latency_ms, prev_hash, hash)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -95,8 +98,8 @@ export class AuditLedgerDO extends DurableObject<Env> {
           entry.prevHash,
           entry.hash,
         );
-        this.writeMeta('head_seq', String(entry.seq));
-        this.writeMeta('head_hash', entry.hash);
+        this.#writeMeta('head_seq', String(entry.seq));
+        this.#writeMeta('head_hash', entry.hash);
       });
       return ok(entry);
     });
@@ -111,7 +114,7 @@ export class AuditLedgerDO extends DurableObject<Env> {
     const after = query.value.cursor === undefined ? 0 : decodeCursor(query.value.cursor);
     if (after === undefined) return refuse('invalid_request', 'cursor: not a cursor this API returned');
 
-    const access = this.access(tenant.value);
+    const access = this.#access(tenant.value);
     if (access !== 'self')
       return access === 'other' ? refuse('not_found', NOT_FOUND) : ok({ entries: [], nextCursor: null });
     const { limit } = query.value;
@@ -131,7 +134,7 @@ export class AuditLedgerDO extends DurableObject<Env> {
   async verify(tenantId: string): Promise<RpcResult<AuditVerification>> {
     const tenant = parse(tenantIdSchema, tenantId);
     if (!tenant.ok) return tenant;
-    const access = this.access(tenant.value);
+    const access = this.#access(tenant.value);
     if (access === 'other') return refuse('not_found', NOT_FOUND);
     if (access === 'none') return ok({ ok: true, entries: 0, head: null });
 
@@ -148,7 +151,7 @@ export class AuditLedgerDO extends DurableObject<Env> {
         .toArray();
       if (rows.length === 0) {
         // Same synchronous step as the empty read above: no append can slip in between.
-        const head = this.readHead();
+        const head = this.#readHead();
         if (head.seq !== expectedSeq - 1 || head.hash !== prevHash) {
           return ok(
             broken(
@@ -176,48 +179,51 @@ export class AuditLedgerDO extends DurableObject<Env> {
   }
 
   /** `none` for an object no tenant has written to; reads of it create nothing. */
-  private access(tenantId: string): 'self' | 'other' | 'none' {
-    if (!this.hasSchema()) return 'none';
-    return this.owner(tenantId);
+  #access(tenantId: string): 'self' | 'other' | 'none' {
+    if (!this.#hasSchema()) return 'none';
+    return this.#owner(tenantId);
   }
 
-  private ensureSchema(): void {
-    if (this.hasSchema()) return;
+  #ensureSchema(): void {
+    if (this.#hasSchema()) return;
     migrate(this.ctx.storage, Date.now());
-    this.schemaReady = true;
+    this.#schemaReady = true;
   }
 
-  private hasSchema(): boolean {
-    if (!this.schemaReady) {
+  #hasSchema(): boolean {
+    if (!this.#schemaReady) {
       const latest = MIGRATIONS.at(-1)?.version ?? 0;
       const tables = this.ctx.storage.sql
         .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'")
         .toArray();
-      this.schemaReady =
+      this.#schemaReady =
         tables.length > 0 &&
         (this.ctx.storage.sql
           .exec<{ version: number | null }>('SELECT MAX(version) AS version FROM _migrations')
           .one().version ?? 0) >= latest;
     }
-    return this.schemaReady;
+    return this.#schemaReady;
   }
 
-  private owner(tenantId: string): 'self' | 'other' | 'none' {
-    const stored = this.readMeta('tenant_id');
+  #owner(tenantId: string): 'self' | 'other' | 'none' {
+    const stored = this.#readMeta('tenant_id');
     if (stored === undefined) return 'none';
     return stored === tenantId ? 'self' : 'other';
   }
 
-  private readHead(): { seq: number; hash: string } {
-    return { seq: Number(this.readMeta('head_seq') ?? 0), hash: this.readMeta('head_hash') ?? GENESIS_HASH };
+  #readHead(): { seq: number; hash: string } {
+    return {
+      seq: Number(this.#readMeta('head_seq') ?? 0),
+      hash: this.#readMeta('head_hash') ?? GENESIS_HASH,
+    };
   }
 
-  private readMeta(key: string): string | undefined {
+  #readMeta(key: string): string | undefined {
     return this.ctx.storage.sql.exec<MetaRow>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]
       ?.value;
   }
 
-  private writeMeta(key: string, value: string): void {
+  #writeMeta(key: string, value: string): void {
     this.ctx.storage.sql.exec(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       key,

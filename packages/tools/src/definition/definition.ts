@@ -1,7 +1,7 @@
 import type { ChatMessage } from '@aigw/ai';
 import type { Scope } from '@aigw/tenancy';
 import type { z } from 'zod';
-import type { ToolsSettings } from '../settings/index.ts';
+import type { ToolsSettingsView } from '../settings/index.ts';
 
 /**
  * One model call that returns the whole answer as text. The gateway implements it with
@@ -54,7 +54,7 @@ export interface ToolContext extends ToolServices {
   modelId: string;
   /** True when `modelId` is on the offline `local` provider: tools use their deterministic method. */
   offline: boolean;
-  settings: ToolsSettings;
+  settings: ToolsSettingsView;
   /** Aborts on the tool's timeout or when the caller goes away. */
   signal: AbortSignal;
 }

@@ -3,7 +3,7 @@ import type { Scope, TenantConfig } from '@aigw/tenancy';
 import { canonicalJson, type AuditSink } from '../audit/index.ts';
 import type { ToolContext, ToolDefinition, ToolServices } from '../definition/index.ts';
 import { TOOLS, findTool, type ToolRegistry } from '../registry/index.ts';
-import type { ToolsSettings } from '../settings/index.ts';
+import type { ToolsSettingsView } from '../settings/index.ts';
 
 export interface ExecuteToolInput {
   /** The tool name as the caller or the model gave it; unknown and disabled names are `not_found`. */
@@ -13,7 +13,7 @@ export interface ExecuteToolInput {
   /** The authenticated tenant: its id, and its models (the tools model decides offline or not). */
   tenant: Pick<TenantConfig, 'id' | 'models'>;
   /** The tenant's `tools` settings (`toolsSettingsSchema`). */
-  settings: ToolsSettings;
+  settings: ToolsSettingsView;
   /** The calling key's scopes. */
   scopes: readonly Scope[];
   keyId: string;
@@ -141,22 +141,24 @@ async function withTimeout<T>(
 ): Promise<T> {
   const controller = new AbortController();
   const signal = parent ? AbortSignal.any([parent, controller.signal]) : controller.signal;
+  const timeoutError = new GatewayError(
+    'tool_timeout',
+    `The tool "${tool.name}" did not finish within ${tool.timeoutMs} ms.`,
+    { details: { timeoutMs: tool.timeoutMs } },
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
-      const error = new GatewayError(
-        'tool_timeout',
-        `The tool "${tool.name}" did not finish within ${tool.timeoutMs} ms.`,
-        {
-          details: { timeoutMs: tool.timeoutMs },
-        },
-      );
-      controller.abort(error);
-      reject(error);
+      // Reject before aborting: abort listeners run synchronously, and a tool that rejects from
+      // one must not win the race with its own error.
+      reject(timeoutError);
+      controller.abort(timeoutError);
     }, tool.timeoutMs);
   });
   try {
     return await Promise.race([run(signal), timeout]);
+  } catch (error) {
+    throw controller.signal.aborted ? timeoutError : error;
   } finally {
     clearTimeout(timer);
   }

@@ -1,2 +1,2 @@
 export { toolsSettingsSchema } from './settings.ts';
-export type { ToolsSettings, ToolsSettingsInput } from './settings.ts';
+export type { ToolsSettings, ToolsSettingsInput, ToolsSettingsView } from './settings.ts';

@@ -28,3 +28,9 @@ export const toolsSettingsSchema = z
 
 export type ToolsSettings = z.infer<typeof toolsSettingsSchema>;
 export type ToolsSettingsInput = z.input<typeof toolsSettingsSchema>;
+
+/**
+ * The settings as the dispatcher reads them: `enabled` holds names of whichever registry it
+ * dispatches over (the built-ins in production; ToolsSettings is assignable to it).
+ */
+export type ToolsSettingsView = Omit<ToolsSettings, 'enabled'> & { enabled: readonly string[] };
