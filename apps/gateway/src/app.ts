@@ -6,10 +6,11 @@ import type { TenantRegistry } from '@aigw/tenancy';
 import type { GatewayApp, GatewayEnv } from './context.ts';
 import { tenantBodyLimit } from './middleware/body-limit/index.ts';
 import { notFound, onError } from './middleware/errors/index.ts';
+import { rateLimit } from './middleware/rate-limit/index.ts';
 import { requestLog } from './middleware/request-log/index.ts';
 import { tenantMiddleware } from './middleware/tenant/index.ts';
 import { registerHealthRoutes } from './routes/health.ts';
-import { registerTenantRoutes } from './routes/tenant.ts';
+import { registerTenantRoutes, registerTenantUsageRoutes } from './routes/tenant.ts';
 import { registerNativeChatRoutes } from './routes/chat/native.ts';
 import { registerOpenAIRoutes } from './routes/chat/openai.ts';
 import { registerSessionRoutes } from './routes/chat/sessions.ts';
@@ -23,6 +24,7 @@ export type RouteModule = (app: GatewayApp) => void;
 export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerHealthRoutes,
   registerTenantRoutes,
+  registerTenantUsageRoutes,
   registerNativeChatRoutes,
   registerSessionRoutes,
   registerOpenAIRoutes,
@@ -75,11 +77,21 @@ export function createApp(options: AppOptions): GatewayApp {
     cors({
       origin: '*',
       allowHeaders: ['authorization', 'x-api-key', 'content-type', 'x-request-id', 'x-session-id'],
-      exposeHeaders: ['x-request-id', 'x-gateway-model', 'x-gateway-provider', 'x-session-id', 'retry-after'],
+      exposeHeaders: [
+        'x-request-id',
+        'x-gateway-model',
+        'x-gateway-provider',
+        'x-session-id',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+      ],
       maxAge: 600,
     }),
   );
   app.use(tenantMiddleware({ publicPaths: PUBLIC_PATHS, ...(options.now ? { now: options.now } : {}) }));
+  app.use(rateLimit());
   app.use(tenantBodyLimit());
 
   for (const register of options.routes ?? GATEWAY_ROUTES) register(app);

@@ -29,6 +29,8 @@ export interface ChatInput {
   temperature?: number | undefined;
   tools?: ToolSpec[] | undefined;
   stream: boolean;
+  /** Output tokens the caller's budget covers; an answer running past it ends with budget_exceeded. */
+  outputTokenLimit?: number | undefined;
 }
 
 /** How a call ended, with its usage record; resolved once, whatever happened. */
@@ -164,14 +166,26 @@ export async function startChat(
   async function* accounted(): AsyncIterable<ChatEvent> {
     try {
       for await (const event of routed.events) {
-        if (event.type === 'delta') state.text += event.text;
-        else if (event.type === 'tool_calls') state.toolCalls.push(...event.calls);
+        if (event.type === 'delta') {
+          state.text += event.text;
+          if (input.outputTokenLimit !== undefined && estimateTokens(state.text) > input.outputTokenLimit) {
+            // The chunk that crossed the limit is not delivered, so it is not recorded either.
+            state.text = state.text.slice(0, state.text.length - event.text.length);
+            state.error = new GatewayError(
+              'budget_exceeded',
+              `The answer reached the ${input.outputTokenLimit} output tokens its budget reservation covers.`,
+            );
+            controller.abort(state.error);
+            throw state.error;
+          }
+        } else if (event.type === 'tool_calls') state.toolCalls.push(...event.calls);
         else if (event.type === 'usage')
           state.reported = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
         else state.finishReason = event.reason;
         yield event;
       }
     } catch (thrown) {
+      if (thrown === state.error) throw thrown;
       if (!controller.signal.aborted) {
         state.error = isGatewayError(thrown)
           ? thrown

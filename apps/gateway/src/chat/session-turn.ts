@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import { GatewayError, isGatewayError } from '@aigw/core';
-import type { ChatMessage } from '@aigw/ai';
+import { resolveTargets, type ChatMessage } from '@aigw/ai';
 import { sessionStub } from '@aigw/sessions';
 import type { GatewayEnv } from '../context.ts';
 import { startChat, type ChatInput, type ChatOutcome, type ChatRun } from './chat-service.ts';
 import { callerOf, reportUsage, routerDeps } from './deps.ts';
+import { holdBudget, type BudgetHold } from './budget.ts';
 import { waitUntil } from '../lib/wait-until.ts';
 
 /** A chat turn on a stored session (docs/sessions.md): begin → commit | abort, exactly once. */
@@ -79,8 +80,9 @@ export async function beginSessionTurn(
 export interface TurnRun {
   run: ChatRun;
   /**
-   * Waits for the call to end and writes the session turn (when there is one). Resolves to the
-   * error to report if the turn could not be stored. Called before the terminal event, so a client
+   * Waits for the call to end, writes the session turn (when there is one) and settles the budget
+   * (when there is one), once however often it is called. `saveError` is the error to report if
+   * the turn could not be stored. Called before the terminal event, so a client
    * that starts its next turn on `done` finds the session free.
    */
   settle: () => Promise<{ outcome: ChatOutcome; saveError: GatewayError | undefined }>;
@@ -94,20 +96,41 @@ export interface TurnRun {
 export async function startTurn(
   c: Context<GatewayEnv>,
   turn: SessionTurn | undefined,
-  input: Omit<ChatInput, 'tenant' | 'apiKey' | 'requestId'>,
+  input: Omit<ChatInput, 'tenant' | 'apiKey' | 'requestId' | 'outputTokenLimit'>,
 ): Promise<TurnRun> {
+  let hold: BudgetHold | undefined;
   let run: ChatRun;
   try {
-    run = await startChat(routerDeps(c), { ...callerOf(c), ...input }, reportUsage(c));
+    // Resolving the targets first refuses a disallowed model before anything is reserved.
+    const [primary] = resolveTargets(c.get('tenant'), input.modelRoute, input.requestedModel);
+    hold = await holdBudget(c, {
+      messages: input.messages,
+      maxTokens: input.maxTokens,
+      modelId: primary?.modelId ?? c.get('tenant').models.chat,
+    });
+    run = await startChat(
+      routerDeps(c),
+      { ...callerOf(c), ...input, outputTokenLimit: hold?.outputLimit },
+      reportUsage(c),
+    );
   } catch (error) {
-    if (turn) await turn.abort();
+    await Promise.allSettled([hold?.release(), turn?.abort()]);
     throw error;
   }
   c.header('x-gateway-model', run.modelId);
   c.header('x-gateway-provider', run.providerName);
-  const settle = async () => {
-    const outcome = await run.outcome;
-    return { outcome, saveError: turn ? await turn.finish(outcome) : undefined };
+
+  let settled: ReturnType<TurnRun['settle']> | undefined;
+  const settle: TurnRun['settle'] = () => {
+    settled ??= (async () => {
+      const outcome = await run.outcome;
+      const [saveError] = await Promise.all([
+        turn ? turn.finish(outcome) : undefined,
+        hold?.settle(outcome.usage),
+      ]);
+      return { outcome, saveError };
+    })();
+    return settled;
   };
   waitUntil(c, settle());
   return { run, settle };

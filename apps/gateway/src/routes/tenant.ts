@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SCOPES } from '@aigw/tenancy';
+import { budgetScopes, budgetStub } from '@aigw/limits';
 import type { GatewayApp } from '../context.ts';
 import { errorResponses } from './openapi.ts';
 
@@ -53,6 +54,71 @@ export function registerTenantRoutes(app: GatewayApp): void {
           limits: { maxBodyBytes: tenant.limits.maxBodyBytes },
         },
         key: { id: key.id, label: key.label, scopes: key.scopes, expiresAt: key.expiresAt ?? null },
+      },
+      200,
+    );
+  });
+}
+
+const budgetLine = z.object({
+  window: z.string(),
+  used: z.number(),
+  reserved: z.number(),
+  limit: z.number().nullable(),
+  remaining: z.number().nullable(),
+  resetsAt: z.string(),
+});
+const budgetUsage = z.object({ tokensPerDay: budgetLine, usdPerMonth: budgetLine }).nullable();
+const rateSetting = z.object({ rate: z.int(), burst: z.int() }).nullable();
+
+const usageRoute = createRoute({
+  method: 'get',
+  path: '/tenant/usage',
+  tags: ['tenant'],
+  summary: "The current window's consumption against each budget, and the rate limits in force.",
+  security: [{ bearer: [] }],
+  responses: {
+    200: {
+      description:
+        'Budgets (tokens per UTC day, USD per UTC month; USD figures in micro-dollars) and rate limits.',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              tenantId: z.string(),
+              keyId: z.string(),
+              budgets: z.object({ tenant: budgetUsage, key: budgetUsage }),
+              rateLimits: z.object({ tenant: rateSetting, key: rateSetting, ip: rateSetting }),
+            })
+            .openapi('TenantUsage'),
+        },
+      },
+    },
+    ...errorResponses,
+  },
+});
+
+export function registerTenantUsageRoutes(app: GatewayApp): void {
+  app.openapi(usageRoute, async (c) => {
+    const tenant = c.get('tenant');
+    const keyId = c.get('apiKey').id;
+    const scopes = budgetScopes(tenant.limits.budgets, keyId);
+    const usageOf = async (scopeKeyId: string | undefined) => {
+      const scope = scopes.find((s) => s.keyId === scopeKeyId);
+      if (!scope) return null;
+      return budgetStub(c.env.BUDGET, tenant.id, scopeKeyId).usage({
+        tenantId: tenant.id,
+        limits: scope.limits,
+      });
+    };
+    const [tenantBudget, keyBudget] = await Promise.all([usageOf(undefined), usageOf(keyId)]);
+    const { rates } = tenant.limits;
+    return c.json(
+      {
+        tenantId: tenant.id,
+        keyId,
+        budgets: { tenant: tenantBudget, key: keyBudget },
+        rateLimits: { tenant: rates.tenant ?? null, key: rates.key ?? null, ip: rates.ip ?? null },
       },
       200,
     );

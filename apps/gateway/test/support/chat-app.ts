@@ -57,10 +57,8 @@ export async function chatTenant(overrides: Partial<TenantConfigInput> = {}): Pr
 }
 
 export async function chatApp(options: { tenant?: Partial<TenantConfigInput>; now?: () => number } = {}) {
-  const result = compileRegistry(
-    [{ file: 'tenants/chatco/tenant.config.json', data: await chatTenant(options.tenant) }],
-    'development',
-  );
+  const data = await chatTenant(options.tenant);
+  const result = compileRegistry([{ file: `tenants/${data.id}/tenant.config.json`, data }], 'development');
   if (!result.success) throw new Error(JSON.stringify(result.issues));
   const upstream = fakeUpstream();
   const ai = fakeAi();

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// The settings subpath has no Durable Object imports, so Node scripts can load the schema too.
+import { limitsSettingsSchema } from '@aigw/limits/settings';
 
 /**
  * The tenant config schema: the single source for validation, for the JSON Schema that editors
@@ -152,6 +154,16 @@ export const limitsSchema = z
       .max(10 * 1024 * 1024)
       .default(1024 * 1024)
       .describe('Largest request body accepted, in bytes, counted on the bytes actually read.'),
+    reserveOutputTokens: z
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(1024)
+      .describe(
+        'Output tokens reserved from a budget when a request sets no maximum; an answer that runs past it ends with budget_exceeded.',
+      ),
+    // Rate limits and budgets: the schema is owned by @aigw/limits, which enforces them.
+    ...limitsSettingsSchema.shape,
   })
   .strict();
 

@@ -1,0 +1,59 @@
+import type { Context } from 'hono';
+import { estimateMessagesTokens, type ChatMessage } from '@aigw/ai';
+import {
+  budgetExceededError,
+  budgetScopes,
+  releaseBudgets,
+  reserveBudgets,
+  settleBudgets,
+} from '@aigw/limits';
+import { costOf, type UsageRecord } from '@aigw/observability';
+import type { GatewayEnv } from '../context.ts';
+
+/** Budget held for one call: reserved before it, settled (or released) exactly once after. */
+export interface BudgetHold {
+  /** Output tokens the reservation covers; an answer running past it is cut with budget_exceeded. */
+  outputLimit: number;
+  settle(usage: UsageRecord): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
+ * Reserves the call's worst case (estimated prompt + maximum output, priced at the first model)
+ * in the tenant's and the key's budgets before any upstream call; refuses with 429
+ * `budget_exceeded` when it does not fit. The Durable Objects serialize reservations, so
+ * concurrent requests cannot overspend. Undefined when the tenant has no budget.
+ */
+export async function holdBudget(
+  c: Context<GatewayEnv>,
+  input: { messages: ChatMessage[]; maxTokens: number | undefined; modelId: string },
+): Promise<BudgetHold | undefined> {
+  const tenant = c.get('tenant');
+  const keyId = c.get('apiKey').id;
+  const requestId = c.get('requestId');
+  const budgets = tenant.limits.budgets;
+  if (budgetScopes(budgets, keyId).length === 0) return undefined;
+
+  const outputLimit = input.maxTokens ?? tenant.limits.reserveOutputTokens;
+  const inputTokens = estimateMessagesTokens(input.messages);
+  const request = {
+    tenantId: tenant.id,
+    keyId,
+    requestId,
+    tokens: inputTokens + outputLimit,
+    usd: costOf(input.modelId, inputTokens, outputLimit).costUsd,
+  };
+  const decision = await reserveBudgets(c.env.BUDGET, request, budgets);
+  if (!decision.ok) throw budgetExceededError(decision);
+
+  return {
+    outputLimit,
+    settle: (usage) =>
+      settleBudgets(
+        c.env.BUDGET,
+        { ...request, tokens: usage.inputTokens + usage.outputTokens, usd: usage.costUsd },
+        decision.scopes,
+      ),
+    release: () => releaseBudgets(c.env.BUDGET, request, decision.scopes),
+  };
+}
