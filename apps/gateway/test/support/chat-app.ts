@@ -72,7 +72,11 @@ export async function chatApp(options: { tenant?: Partial<TenantConfigInput>; no
   });
   const testEnv = { ...env, UPSTREAM_API_KEY: 'sk-upstream-secret', AI: ai.ai };
 
-  const post = (path: string, body: unknown, init: { env?: object; headers?: Record<string, string> } = {}) =>
+  const post = async (
+    path: string,
+    body: unknown,
+    init: { env?: object; headers?: Record<string, string> } = {},
+  ): Promise<Response> =>
     app.request(
       path,
       {
