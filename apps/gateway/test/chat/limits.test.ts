@@ -121,7 +121,7 @@ describe('budgets', () => {
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(3);
     expect(statuses.filter((s) => s === 429)).toHaveLength(3);
-    await Promise.all(responses.map((r) => r.body?.cancel()));
+    await Promise.all(responses.map(async (r) => r.body?.cancel()));
   });
 
   it('ends a stream that runs past its reservation with a budget_exceeded error event', async () => {
