@@ -1,4 +1,4 @@
-import { GatewayError } from '@aigw/core';
+import { GatewayError, sha256Hex } from '@aigw/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { callInput, offlineServices, rejection } from '../../test/fixtures.ts';
@@ -6,7 +6,6 @@ import { canonicalJson } from '../audit/index.ts';
 import { defineTool, type ToolDefinition } from '../definition/index.ts';
 import { TOOLS, type ToolRegistry } from '../registry/index.ts';
 import { executeTool } from './execute.ts';
-import { sha256Hex } from '@aigw/core';
 
 /** Tools that misbehave on purpose, dispatched through the same `executeTool`. */
 const hang = defineTool({
