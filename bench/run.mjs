@@ -5,7 +5,7 @@
 import { execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -166,6 +166,12 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 try {
   if (!cpuSupported) log('note: /proc is not readable here, so CPU-ms per request is not measured');
   const startedAt = new Date();
+  const loadAvgAtStart = loadavg()[0] ?? NaN;
+  if (loadAvgAtStart > 0.5) {
+    log(
+      `note: 1-minute load average is ${fmt(loadAvgAtStart, 2)}; other work on the machine skews the figures`,
+    );
+  }
   const upstream = await startUpstreamProcess();
   cleanups.push(upstream.stop);
   const upstreamBase = `http://127.0.0.1:${upstream.port}/v1`;
@@ -257,6 +263,7 @@ try {
           call: target.call,
           connections: options.connections,
           pids: worker.pids,
+          upstreamPid: upstream.pid,
         };
         await loadTest({ ...base, durationS: options.warmupS });
         const before = await upstream.stats();
@@ -279,7 +286,9 @@ try {
         log(
           `${scenario.id.padEnd(14)} ${name.padEnd(8)} round ${round + 1}/${options.rounds}: ` +
             `${fmt(load.rps, 0)} req/s, p50 ${fmt(load.latencyMs.p50, 2)} ms, ` +
-            `${fmt(load.cpuMsPerRequest, 3)} CPU-ms/req, ${load.non2xx + load.errors} failed` +
+            `${fmt(load.cpuMsPerRequest, 3)} CPU-ms/req (upstream ${fmt(load.upstreamCpuMsPerRequest, 3)}, ` +
+            `load generator ${fmt(load.loadGeneratorCpuMsPerRequest, 3)}), ${load.non2xx + load.errors} failed, ` +
+            `other load ${fmt(load.otherLoadShare * 100, 0)}%` +
             `, c=1 full p50 ${fmt(timings.sequential.totalMs.p50, 2)} ms` +
             (scenario.stream
               ? `, c=1 first text p50 ${fmt(timings.sequential.firstContentMs.p50, 2)} ms`
@@ -305,6 +314,9 @@ try {
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
+      // Other work on the machine skews every figure; the 1-minute load average before the run
+      // (ideally near 0) shows whether the run had the machine to itself.
+      loadAverageAtStart: loadAvgAtStart,
       miniflare: versionOf('node_modules/miniflare/package.json'),
       workerd: versionOf('node_modules/workerd/package.json'),
       ...runtime,

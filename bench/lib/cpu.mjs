@@ -97,3 +97,27 @@ export function cpuMsOf(pids) {
   for (const pid of pids) total += readStat(pid)?.cpuMs ?? 0;
   return total;
 }
+
+/** Busy CPU milliseconds of the whole machine since boot, all cores (from /proc/stat). */
+export function machineBusyCpuMs() {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    // cpu user nice system idle iowait irq softirq steal ...
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU milliseconds of this process and everything it started (workerd, the fake upstream, ...). */
+export function ownTreeCpuMs() {
+  const own = process.cpuUsage();
+  let total = (own.user + own.system) / 1000;
+  for (const stat of descendants(process.pid)) total += stat.cpuMs;
+  return total;
+}

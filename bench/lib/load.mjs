@@ -3,7 +3,8 @@
 // times whole responses).
 import { Agent, request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
-import { cpuMsOf } from './cpu.mjs';
+import { availableParallelism } from 'node:os';
+import { cpuMsOf, machineBusyCpuMs, ownTreeCpuMs } from './cpu.mjs';
 
 /**
  * @typedef {{ method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string }} HttpCall
@@ -36,16 +37,23 @@ export function summarize(values) {
 
 /**
  * Loads one Worker for a fixed time over a fixed number of connections and reads the CPU time its
- * workerd process spent meanwhile. Latencies are kept at full resolution (autocannon's own
- * histogram rounds to whole milliseconds, too coarse for sub-10 ms responses).
- * @param {{ url: string, call: HttpCall, connections: number, durationS: number, pids: number[] }} options
+ * workerd process spent meanwhile (and, to show where the rest of the machine went, the fake
+ * upstream's and this process's: the load generator plus Miniflare's log handling). Latencies are
+ * kept at full resolution (autocannon's own histogram rounds to whole milliseconds, too coarse for
+ * sub-10 ms responses).
+ * @param {{ url: string, call: HttpCall, connections: number, durationS: number, pids: number[], upstreamPid?: number | undefined }} options
  */
-export async function loadTest({ url, call, connections, durationS, pids }) {
+export async function loadTest({ url, call, connections, durationS, pids, upstreamPid }) {
   /** @type {number[]} */
   const latencies = [];
   /** @type {Record<string, number>} */
   const statuses = {};
+  const upstreamPids = upstreamPid === undefined ? [] : [upstreamPid];
   const cpuBefore = cpuMsOf(pids);
+  const upstreamCpuBefore = cpuMsOf(upstreamPids);
+  const ownCpuBefore = process.cpuUsage();
+  const machineBefore = machineBusyCpuMs();
+  const treeBefore = ownTreeCpuMs();
   const started = process.hrtime.bigint();
   /** @type {import('autocannon').Result} */
   const result = await new Promise((resolve, reject) => {
@@ -69,6 +77,13 @@ export async function loadTest({ url, call, connections, durationS, pids }) {
   });
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuMs = cpuMsOf(pids) - cpuBefore;
+  const upstreamCpuMs = cpuMsOf(upstreamPids) - upstreamCpuBefore;
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const ownCpuMs = (ownCpu.user + ownCpu.system) / 1000;
+  // CPU the rest of the machine used meanwhile (other builds, tests, ...), as a share of all cores:
+  // anything much above zero means the run competed for the machine and its figures are skewed.
+  const foreignCpuMs = machineBusyCpuMs() - machineBefore - (ownTreeCpuMs() - treeBefore);
+  const otherLoadShare = Math.max(0, foreignCpuMs / (elapsedS * 1000 * availableParallelism()));
   const completed = Object.values(statuses).reduce((a, b) => a + b, 0);
   const ok = latencies.length;
   return {
@@ -83,6 +98,9 @@ export async function loadTest({ url, call, connections, durationS, pids }) {
     latencyMs: summarize(latencies),
     workerdCpuMs: cpuMs,
     cpuMsPerRequest: completed > 0 ? cpuMs / completed : NaN,
+    upstreamCpuMsPerRequest: completed > 0 && upstreamPid !== undefined ? upstreamCpuMs / completed : NaN,
+    loadGeneratorCpuMsPerRequest: completed > 0 ? ownCpuMs / completed : NaN,
+    otherLoadShare,
   };
 }
 

@@ -12,6 +12,8 @@ export const THROUGHPUT_RATIO_MIN = 0.75;
  */
 export const FIRST_CHUNK_RATIO_MAX = 1.3;
 export const FIRST_CHUNK_SLACK_MS = 1;
+/** Share of the machine used by other processes during a measurement above which we warn. */
+export const OTHER_LOAD_WARNING = 0.1;
 
 /**
  * @typedef {ReturnType<typeof import('./load.mjs').summarize>} Summary
@@ -176,6 +178,16 @@ export function renderReport(scenarios, checks) {
     '',
     'req/s, p50, p99, CPU-ms/req: under load. c=1: medians (ms) of requests sent one at a time, no load.',
   );
+  const otherLoad = Math.max(
+    0,
+    ...scenarios.flatMap((s) => [s.bare?.load.otherLoadShare ?? 0, s.gateway?.load.otherLoadShare ?? 0]),
+  );
+  if (otherLoad > OTHER_LOAD_WARNING) {
+    out.push(
+      `WARNING: other processes used up to ${fmt(otherLoad * 100, 0)}% of the machine during a measurement; ` +
+        'req/s and latencies are skewed (CPU-ms/req much less so). Rerun on a quiet machine.',
+    );
+  }
   if (checks.length > 0) {
     out.push('', 'Targets (informational):');
     for (const c of checks) {
