@@ -15,6 +15,9 @@ import { registerNativeChatRoutes } from './routes/chat/native.ts';
 import { registerOpenAIRoutes } from './routes/chat/openai.ts';
 import { registerSessionRoutes } from './routes/chat/sessions.ts';
 import { DOCS_PATH, OPENAPI_PATH, registerDocsRoutes } from './routes/docs.ts';
+import { registerDocumentRoutes } from './routes/rag/documents.ts';
+import { registerEmbeddingRoutes } from './routes/rag/embeddings.ts';
+import { registerSearchRoutes } from './routes/rag/search.ts';
 import { CircuitBreakers } from '@aigw/ai';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
@@ -28,6 +31,9 @@ export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerNativeChatRoutes,
   registerSessionRoutes,
   registerOpenAIRoutes,
+  registerDocumentRoutes,
+  registerSearchRoutes,
+  registerEmbeddingRoutes,
   registerDocsRoutes,
 ];
 

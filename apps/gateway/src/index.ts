@@ -10,3 +10,4 @@ export default app satisfies ExportedHandler<Env>;
 // Durable Object classes the Worker hosts (bindings in wrangler.jsonc).
 export { SessionDO } from '@aigw/sessions';
 export { BudgetDO, RateLimiterDO } from '@aigw/limits';
+export { DocumentRegistryDO, VectorIndexDO } from '@aigw/rag';

@@ -24,14 +24,21 @@ export interface SessionTurn {
 
 export async function beginSessionTurn(
   c: Context<GatewayEnv>,
-  input: { sessionId: string; message: string; system: string | undefined },
+  input: {
+    sessionId: string;
+    /** The user message as stored in the history. */
+    message: string;
+    /** What the model is sent for it, when different (e.g. with retrieved sources); not stored. */
+    prompt?: string | undefined;
+    system: string | undefined;
+  },
 ): Promise<SessionTurn> {
   const tenant = c.get('tenant');
   const requestId = c.get('requestId');
   const session = sessionStub(c.env.SESSIONS, tenant.id, input.sessionId);
   const started = await session.beginTurn({
     requestId,
-    userMessage: input.message,
+    userMessage: input.prompt ?? input.message,
     system: input.system,
     contextTokens: tenant.sessions.contextTokens,
     // The lock must outlive the longest call, or a slow answer could lose its place.

@@ -1,5 +1,4 @@
-import { GatewayError } from '@aigw/core';
-import { tenantConfigSchema } from '@aigw/tenancy';
+import { GatewayError, tenantIdSchema } from '@aigw/core';
 import { searchCacheKey, tenantPrefix, type SearchCacheRequest } from './key.ts';
 
 /** KV refuses an `expirationTtl` under 60 seconds. */
@@ -37,8 +36,6 @@ interface Envelope {
   corpusVersion: number;
   value: unknown;
 }
-
-const tenantIdSchema = tenantConfigSchema.shape.id;
 
 /**
  * A tenant-scoped KV cache for search answers. Keys carry the tenant and the corpus version, so

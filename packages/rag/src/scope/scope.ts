@@ -1,5 +1,4 @@
-import { GatewayError } from '@aigw/core';
-import { tenantConfigSchema } from '@aigw/tenancy';
+import { GatewayError, tenantIdSchema } from '@aigw/core';
 
 /**
  * The resolved tenant every store call is made for. It is a required argument of every wrapper and
@@ -8,9 +7,6 @@ import { tenantConfigSchema } from '@aigw/tenancy';
 export interface TenantScope {
   readonly tenantId: string;
 }
-
-/** The tenant id rule comes from the tenant config schema, so the two can never disagree. */
-const tenantIdSchema = tenantConfigSchema.shape.id;
 
 /**
  * Fails closed: a missing, empty or malformed tenant id is a bug in the caller (the tenant

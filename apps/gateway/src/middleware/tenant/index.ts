@@ -1,2 +1,2 @@
-export { scope, tenantMiddleware } from './tenant.ts';
+export { feature, scope, tenantMiddleware } from './tenant.ts';
 export type { TenantMiddlewareOptions } from './tenant.ts';

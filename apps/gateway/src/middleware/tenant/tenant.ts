@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { GatewayError } from '@aigw/core';
-import { authenticate, extractCredential, requireScope, type Scope } from '@aigw/tenancy';
+import { authenticate, extractCredential, requireScope, type Scope, type TenantConfig } from '@aigw/tenancy';
 import type { GatewayEnv } from '../../context.ts';
 
 export interface TenantMiddlewareOptions {
@@ -46,5 +46,14 @@ export const tenantMiddleware = (options: TenantMiddlewareOptions) => {
 export const scope = (required: Scope) =>
   createMiddleware<GatewayEnv>(async (c, next) => {
     requireScope(c.get('apiKey'), required);
+    await next();
+  });
+
+/** Refuses tenants without `feature` switched on with 403 `feature_disabled`. */
+export const feature = (name: keyof TenantConfig['features']) =>
+  createMiddleware<GatewayEnv>(async (c, next) => {
+    if (!c.get('tenant').features[name]) {
+      throw new GatewayError('feature_disabled', `The "${name}" feature is not enabled for this tenant.`);
+    }
     await next();
   });

@@ -8,6 +8,8 @@ import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-tu
 import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
 import { errorResponses } from '../openapi.ts';
+import { chatRagContext, citationsPayload } from '../../rag/chat-context.ts';
+import type { Source } from '@aigw/rag';
 
 export const chatRequest = z
   .object({
@@ -21,6 +23,12 @@ export const chatRequest = z
       .boolean()
       .default(true)
       .describe('Stream as server-sent events (default) or return one JSON object.'),
+    rag: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Ground the answer in the tenant's documents; a `citations` event lists the sources before `done`.",
+      ),
     maxTokens: z.int().min(1).max(32_768).optional(),
     temperature: z.number().min(0).max(2).optional(),
   })
@@ -43,6 +51,21 @@ export const chatResponse = z
     model: z.string(),
     provider: z.string(),
     text: z.string(),
+    citations: z
+      .array(
+        z.object({
+          n: z.int(),
+          id: z.string(),
+          documentId: z.string(),
+          title: z.string().nullable(),
+          url: z.string().nullable(),
+          snippet: z.string(),
+          score: z.number(),
+          cited: z.boolean(),
+        }),
+      )
+      .optional()
+      .describe('With rag: every source the model was given, and whether the answer cites it.'),
     finishReason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
     usage: usageSchema,
   })
@@ -59,7 +82,7 @@ const chatRoute = createRoute({
   responses: {
     200: {
       description:
-        'With stream=true (default): text/event-stream of `meta`, `delta`*, `usage` and exactly one terminal `done` or `error`. With stream=false: one JSON object.',
+        'With stream=true (default): text/event-stream of `meta`, `delta`*, `usage`, `citations` (with rag) and exactly one terminal `done` or `error`. With stream=false: one JSON object.',
       content: { 'application/json': { schema: chatResponse }, 'text/event-stream': { schema: z.string() } },
     },
     ...errorResponses,
@@ -71,7 +94,13 @@ export function registerNativeChatRoutes(app: GatewayApp): void {
     const body = c.req.valid('json');
     const requestId = c.get('requestId');
     const sessionId = body.sessionId ?? newId('ses');
-    const turn = await beginSessionTurn(c, { sessionId, message: body.message, system: body.system });
+    const rag = body.rag ? await chatRagContext(c, body.message, body.system) : undefined;
+    const turn = await beginSessionTurn(c, {
+      sessionId,
+      message: body.message,
+      prompt: rag?.prompt,
+      system: rag?.system ?? body.system,
+    });
     const { run, settle } = await startTurn(c, turn, {
       httpRoute: '/chat',
       modelRoute: 'chat',
@@ -94,7 +123,7 @@ export function registerNativeChatRoutes(app: GatewayApp): void {
     }
 
     return c.body(
-      sseBody(nativeFrames(run, settle, meta, requestId), {
+      sseBody(nativeFrames(run, settle, meta, requestId, rag?.sources), {
         onCancel: () => {
           run.cancel();
         },
@@ -112,6 +141,7 @@ async function* nativeFrames(
   settle: TurnRun['settle'],
   meta: Record<string, unknown>,
   requestId: string,
+  sources: Source[] | undefined,
 ): AsyncIterable<string> {
   yield sseFrame(meta, 'meta');
   try {
@@ -128,6 +158,7 @@ async function* nativeFrames(
     yield sseFrame({ code: failure.code, message: failure.message, requestId }, 'error');
     return;
   }
+  if (sources) yield sseFrame(citationsPayload(outcome.text, sources), 'citations');
   yield sseFrame({ finishReason: finishOf(outcome) }, 'done');
 }
 

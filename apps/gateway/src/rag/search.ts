@@ -1,0 +1,129 @@
+import type { Context } from 'hono';
+import { TenantCache } from '@aigw/cache';
+import {
+  DocumentRegistry,
+  NO_ANSWER_TEXT,
+  applyBlocklist,
+  buildRagPrompt,
+  clampTopK,
+  computeConfidence,
+  extractiveAnswer,
+  retrieve,
+  stripUnknownCitations,
+  suggestFollowUps,
+  type MetadataFilter,
+  type Source,
+} from '@aigw/rag';
+import { drain } from '../chat/chat-service.ts';
+import { startTurn } from '../chat/session-turn.ts';
+import type { GatewayEnv } from '../context.ts';
+import { ragDeps, scopeOf } from './deps.ts';
+
+/** The usage `model` of answers composed from the sources without calling a model. */
+export const EXTRACTIVE = 'local/extractive';
+
+export interface SearchInput {
+  query: string;
+  topK?: number | undefined;
+  filter?: MetadataFilter | undefined;
+}
+
+export interface SearchAnswer {
+  answer: string;
+  sources: {
+    id: string;
+    documentId: string;
+    title: string | null;
+    url: string | null;
+    snippet: string;
+    score: number;
+  }[];
+  confidence: number;
+  followUps: string[];
+  cached: boolean;
+  usage: { model: string; inputTokens: number; outputTokens: number; costUsd: number; estimated: boolean };
+}
+
+/**
+ * `/search`: cache lookup first (keyed by tenant, corpus version, normalised query, topK, filter
+ * and model, so any ingest or delete makes old answers unreachable), then retrieval, an answer
+ * that cites its sources as [n] (from the tenant's search model, or composed extractively from
+ * the sources when that model is the offline one), confidence, follow-ups, and the cache write.
+ */
+export async function searchAnswer(c: Context<GatewayEnv>, input: SearchInput): Promise<SearchAnswer> {
+  const tenant = c.get('tenant');
+  const scope = scopeOf(c);
+  const deps = ragDeps(c);
+  const model = tenant.models.search ?? tenant.models.chat;
+  const topK = clampTopK(input.topK, tenant.rag.topK);
+  const cache = new TenantCache<Omit<SearchAnswer, 'cached'>>({
+    kv: c.env.SEARCH_CACHE,
+    scope,
+    versions: new DocumentRegistry(deps.documents, scope),
+    ttlSeconds: tenant.rag.cacheTtlSeconds,
+    decode: (value) => value as Omit<SearchAnswer, 'cached'>,
+  });
+  const lookup = await cache.lookup({ query: input.query, topK, filter: input.filter, model });
+  if (lookup.hit && lookup.value !== undefined) {
+    c.header('x-cache', 'HIT');
+    // A hit costs nothing: the usage is this request's, not the one that filled the cache.
+    const usage = { ...lookup.value.usage, inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false };
+    return { ...lookup.value, usage, cached: true };
+  }
+  c.header('x-cache', 'MISS');
+
+  const retrieved = await retrieve(deps, scope, { query: input.query, topK, filter: input.filter });
+  let answer: string;
+  let sources: Source[];
+  // Composed without a model call (no sources, or extractively for the offline model).
+  let usage: SearchAnswer['usage'] = {
+    model: EXTRACTIVE,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    estimated: false,
+  };
+  if (retrieved.passages.length === 0) {
+    // Nothing relevant: say so rather than let a model invent an answer.
+    answer = NO_ANSWER_TEXT;
+    sources = [];
+  } else if (model.startsWith('local/')) {
+    ({ answer, sources } = extractiveAnswer(input.query, retrieved.passages));
+  } else {
+    const prompt = buildRagPrompt(input.query, retrieved.passages);
+    const { run, settle } = await startTurn(c, undefined, {
+      httpRoute: '/search',
+      modelRoute: 'search',
+      messages: [
+        { role: 'system', content: prompt.system },
+        { role: 'user', content: prompt.user },
+      ],
+      stream: false,
+    });
+    await drain(run);
+    const { outcome } = await settle();
+    answer = stripUnknownCitations(outcome.text.trim(), prompt.sources);
+    sources = prompt.sources;
+    const { inputTokens, outputTokens, costUsd, estimated } = outcome.usage;
+    usage = { model: run.modelId, inputTokens, outputTokens, costUsd, estimated };
+  }
+
+  answer = applyBlocklist(answer, tenant.rag.blocklist).text;
+  const { confidence } = computeConfidence({ answer, sources, scoreFloor: tenant.rag.scoreFloor });
+  const result: Omit<SearchAnswer, 'cached'> = {
+    answer,
+    sources: sources.map(({ id, documentId, title, url, snippet, score }) => ({
+      id,
+      documentId,
+      title,
+      url,
+      snippet,
+      score,
+    })),
+    confidence,
+    followUps: suggestFollowUps(input.query, sources),
+    usage,
+  };
+  await cache.store(lookup, result);
+  return { ...result, cached: false };
+}
