@@ -1,9 +1,14 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { workerdOptions } from '../../vitest.shared.ts';
 
-// Package tests run in workerd too: the same runtime, Web Crypto and streams the gateway uses.
+// Tests run in workerd against the package's own test Worker, so the usage store is the real object.
 export default defineConfig({
-  plugins: [cloudflareTest({ miniflare: workerdOptions, remoteBindings: false })],
+  plugins: [
+    cloudflareTest({
+      main: './test/worker.ts',
+      wrangler: { configPath: './wrangler.jsonc' },
+      remoteBindings: false,
+    }),
+  ],
   test: { name: 'observability' },
 });

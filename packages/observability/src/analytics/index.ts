@@ -1,0 +1,1 @@
+export { usageDataPoint, writeUsageEvent } from './analytics-engine.ts';

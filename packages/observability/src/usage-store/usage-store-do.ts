@@ -1,0 +1,192 @@
+import { DurableObject } from 'cloudflare:workers';
+import { tenantIdSchema } from '@aigw/core';
+import { addTo, type Histogram } from './histogram.ts';
+import { ok, parse, refuse, type RpcResult } from './rpc.ts';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  seriesQuerySchema,
+  usageEventSchema,
+  type SeriesQueryInput,
+  type UsageEvent,
+  type UsageEventInput,
+  type UsageSeries,
+} from './schema.ts';
+import { alignedRange, buildSeries } from './series.ts';
+import { hasSchema, migrate, type MetaRow, type RollupRow } from './tables.ts';
+
+/** Minute rollups serve minute series (≤ 24 h each); two days keep any window of the last day whole. */
+export const MINUTE_RETENTION_MS = 2 * DAY_MS;
+/** Hour rollups serve hour and day series (≤ 31 days each); one day more keeps the oldest day whole. */
+export const HOUR_RETENTION_MS = 32 * DAY_MS;
+/** How often the alarm prunes while the object holds rollups. */
+export const PRUNE_INTERVAL_MS = HOUR_MS;
+
+/** Another tenant's store and a missing store must be indistinguishable to the caller. */
+const NOT_FOUND = 'No usage store for this tenant.';
+
+export interface SeriesOptions {
+  /** The current time (ms); tests inject it. Decides whether minute rollups still cover `from`. */
+  now?: number;
+}
+
+/**
+ * One tenant's usage rollups (object name = tenant id). The first `record` stores the tenant; any
+ * call naming another tenant is refused as if the store did not exist.
+ *
+ * Events are not kept: each one is folded into its minute row and its hour row (route × model ×
+ * key), with a log-spaced latency and TTFT histogram so percentiles survive the folding. An alarm
+ * prunes minute rows after `MINUTE_RETENTION_MS` and hour rows after `HOUR_RETENTION_MS`, and
+ * wipes the object once nothing is left. See docs/usage.md.
+ */
+export class UsageStoreDO extends DurableObject<Env> {
+  // Helpers are `#private`: every public method of a Durable Object is callable over RPC.
+  #schemaReady = false;
+  #alarmScheduled = false;
+
+  async record(tenantId: string, raw: UsageEventInput): Promise<RpcResult<{ recorded: true }>> {
+    const tenant = parse(tenantIdSchema, tenantId);
+    if (!tenant.ok) return tenant;
+    const input = parse(usageEventSchema, raw);
+    if (!input.ok) return input;
+    const event = input.value;
+
+    this.#ensureSchema();
+    const owner = this.#owner(tenant.value);
+    if (owner === 'other') return refuse('not_found', NOT_FOUND);
+    this.ctx.storage.transactionSync(() => {
+      if (owner === 'none') this.#writeMeta('tenant_id', tenant.value);
+      this.#fold(MINUTE_MS, event);
+      this.#fold(HOUR_MS, event);
+    });
+    if (!this.#alarmScheduled) {
+      if ((await this.ctx.storage.getAlarm()) === null) {
+        await this.ctx.storage.setAlarm(Date.now() + PRUNE_INTERVAL_MS);
+      }
+      this.#alarmScheduled = true;
+    }
+    return ok({ recorded: true });
+  }
+
+  series(tenantId: string, raw: SeriesQueryInput, options: SeriesOptions = {}): RpcResult<UsageSeries> {
+    const tenant = parse(tenantIdSchema, tenantId);
+    if (!tenant.ok) return tenant;
+    const input = parse(seriesQuerySchema, raw);
+    if (!input.ok) return input;
+    const query = input.value;
+    const now = options.now ?? Date.now();
+    if (query.granularity === 'minute' && query.from < now - MINUTE_RETENTION_MS) {
+      return refuse(
+        'invalid_request',
+        `from: minute buckets are kept for ${MINUTE_RETENTION_MS / HOUR_MS} h; ask for hour buckets further back`,
+      );
+    }
+
+    if (!this.#hasSchema()) return ok(buildSeries(tenant.value, query, []));
+    const owner = this.#owner(tenant.value);
+    if (owner === 'other') return refuse('not_found', NOT_FOUND);
+    const { start, end } = alignedRange(query);
+    const rows = this.ctx.storage.sql.exec<RollupRow>(
+      'SELECT * FROM rollups WHERE grain = ? AND start >= ? AND start < ?',
+      query.granularity === 'minute' ? MINUTE_MS : HOUR_MS,
+      start,
+      end,
+    );
+    return ok(buildSeries(tenant.value, query, rows));
+  }
+
+  /** Retention runs here, not on write: a tenant that stops calling still has its rollups pruned. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    if (!this.#hasSchema()) return;
+    this.ctx.storage.transactionSync(() => {
+      const { sql } = this.ctx.storage;
+      sql.exec('DELETE FROM rollups WHERE grain = ? AND start < ?', MINUTE_MS, now - MINUTE_RETENTION_MS);
+      sql.exec('DELETE FROM rollups WHERE grain = ? AND start < ?', HOUR_MS, now - HOUR_RETENTION_MS);
+    });
+    const left = this.ctx.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM rollups').one().n;
+    if (left > 0) {
+      await this.ctx.storage.setAlarm(now + PRUNE_INTERVAL_MS);
+      return;
+    }
+    // Nothing left: the object forgets everything, its tenant included, as if never used.
+    await this.ctx.storage.deleteAll();
+    this.#schemaReady = false;
+    this.#alarmScheduled = false;
+  }
+
+  /** Adds one event to its row of the given grain (read, merge, write: histograms are JSON). */
+  #fold(grain: number, event: UsageEvent): void {
+    const { sql } = this.ctx.storage;
+    const start = Math.floor(event.time / grain) * grain;
+    const model = event.model ?? '';
+    const existing = sql
+      .exec<RollupRow>(
+        'SELECT * FROM rollups WHERE grain = ? AND start = ? AND route = ? AND model = ? AND key_id = ?',
+        grain,
+        start,
+        event.route,
+        model,
+        event.keyId,
+      )
+      .toArray()[0];
+    const errorCodes = JSON.parse(existing?.error_codes ?? '{}') as Record<string, number>;
+    const failed = event.errorCode !== undefined || event.status >= 400;
+    if (failed) {
+      const code = event.errorCode ?? `http_${event.status}`;
+      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+    }
+    const latency = JSON.parse(existing?.latency_hist ?? '{}') as Histogram;
+    addTo(latency, event.latencyMs);
+    const ttft = JSON.parse(existing?.ttft_hist ?? '{}') as Histogram;
+    if (event.ttftMs !== null) addTo(ttft, event.ttftMs);
+    sql.exec(
+      `INSERT OR REPLACE INTO rollups (grain, start, route, model, key_id, requests, errors, error_codes,
+         input_tokens, output_tokens, cost_micro_usd, cache_lookups, cache_hits, latency_hist, ttft_hist)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      grain,
+      start,
+      event.route,
+      model,
+      event.keyId,
+      (existing?.requests ?? 0) + 1,
+      (existing?.errors ?? 0) + (failed ? 1 : 0),
+      JSON.stringify(errorCodes),
+      (existing?.input_tokens ?? 0) + event.inputTokens,
+      (existing?.output_tokens ?? 0) + event.outputTokens,
+      (existing?.cost_micro_usd ?? 0) + Math.round(event.costUsd * 1e6),
+      (existing?.cache_lookups ?? 0) + (event.cacheHit === null ? 0 : 1),
+      (existing?.cache_hits ?? 0) + (event.cacheHit === true ? 1 : 0),
+      JSON.stringify(latency),
+      JSON.stringify(ttft),
+    );
+  }
+
+  #ensureSchema(): void {
+    if (this.#hasSchema()) return;
+    migrate(this.ctx.storage, Date.now());
+    this.#schemaReady = true;
+  }
+
+  #hasSchema(): boolean {
+    if (!this.#schemaReady) this.#schemaReady = hasSchema(this.ctx.storage.sql);
+    return this.#schemaReady;
+  }
+
+  #owner(tenantId: string): 'self' | 'other' | 'none' {
+    const stored = this.ctx.storage.sql
+      .exec<MetaRow>("SELECT value FROM meta WHERE key = 'tenant_id'")
+      .toArray()[0]?.value;
+    if (stored === undefined) return 'none';
+    return stored === tenantId ? 'self' : 'other';
+  }
+
+  #writeMeta(key: string, value: string): void {
+    this.ctx.storage.sql.exec(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      key,
+      value,
+    );
+  }
+}
