@@ -18,6 +18,7 @@ import { DOCS_PATH, OPENAPI_PATH, registerDocsRoutes } from './routes/docs.ts';
 import { registerDocumentRoutes } from './routes/rag/documents.ts';
 import { registerEmbeddingRoutes } from './routes/rag/embeddings.ts';
 import { registerSearchRoutes } from './routes/rag/search.ts';
+import { registerToolRoutes } from './routes/tools/tools.ts';
 import { CircuitBreakers } from '@aigw/ai';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
@@ -34,6 +35,7 @@ export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerDocumentRoutes,
   registerSearchRoutes,
   registerEmbeddingRoutes,
+  registerToolRoutes,
   registerDocsRoutes,
 ];
 

@@ -11,3 +11,4 @@ export default app satisfies ExportedHandler<Env>;
 export { SessionDO } from '@aigw/sessions';
 export { BudgetDO, RateLimiterDO } from '@aigw/limits';
 export { DocumentRegistryDO, VectorIndexDO } from '@aigw/rag';
+export { AuditLedgerDO } from '@aigw/tools';

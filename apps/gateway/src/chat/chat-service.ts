@@ -27,16 +27,38 @@ export interface ChatInput {
   messages: ChatMessage[];
   maxTokens?: number | undefined;
   temperature?: number | undefined;
+  /** Tools the model is offered: the gateway's (run here, see `ToolLoop`) and the client's. */
   tools?: ToolSpec[] | undefined;
   stream: boolean;
   /** Output tokens the caller's budget covers; an answer running past it ends with budget_exceeded. */
   outputTokenLimit?: number | undefined;
 }
 
+/** The result of running one gateway tool for the model. */
+export type ToolOutcome = { ok: true; result: unknown } | { ok: false; error: GatewayError };
+
+/**
+ * How the gateway runs the model's calls to its own tools: each call is executed (permission,
+ * validation, audit included) and its result fed back, for at most `maxSteps` rounds. Calls to
+ * tools the gateway does not own are the client's and end the answer with `tool_calls`.
+ */
+export interface ToolLoop {
+  isGatewayTool(name: string): boolean;
+  execute(call: ToolCall, signal: AbortSignal): Promise<ToolOutcome>;
+  maxSteps: number;
+}
+
+/** What a run streams: the model's events plus the gateway's tool steps between them. */
+export type TurnEvent =
+  | ChatEvent
+  | { type: 'tool_call'; call: ToolCall }
+  | { type: 'tool_result'; call: ToolCall; outcome: ToolOutcome };
+
 /** How a call ended, with its usage record; resolved once, whatever happened. */
 export interface ChatOutcome {
   usage: UsageRecord;
   text: string;
+  /** Tool calls left for the client (those the gateway does not own). */
   toolCalls: ToolCall[];
   finishReason: FinishReason | undefined;
   error: GatewayError | undefined;
@@ -48,8 +70,8 @@ export interface ChatRun {
   providerName: string;
   attempts: AttemptRecord[];
   ttftMs: number;
-  /** The model's events; consume once. Throws `GatewayError` if the upstream fails mid-stream. */
-  events: AsyncIterable<ChatEvent>;
+  /** The events; consume once. Throws `GatewayError` if the upstream fails mid-stream. */
+  events: AsyncIterable<TurnEvent>;
   /** Aborts the upstream call (client disconnected). */
   cancel(): void;
   outcome: Promise<ChatOutcome>;
@@ -57,14 +79,15 @@ export interface ChatRun {
 
 /**
  * Starts a model call and accounts for it: tokens (provider figures, else estimates marked as
- * such), time to first token, latency, attempts and cost. Throws before the first token (the
- * caller can still answer with an HTTP error); after it, failures surface in `events` and in the
- * outcome, which is recorded as incomplete.
+ * such), time to first token, latency, attempts and cost, summed over tool steps. Throws before
+ * the first token (the caller can still answer with an HTTP error); after it, failures surface in
+ * `events` and in the outcome, which is recorded as incomplete.
  */
 export async function startChat(
   deps: RouterDeps,
   input: ChatInput,
   report: (usage: Promise<UsageRecord>) => void,
+  loop?: ToolLoop,
 ): Promise<ChatRun> {
   const started = Date.now();
   const controller = new AbortController();
@@ -75,21 +98,23 @@ export async function startChat(
     route: input.httpRoute,
     cached: false,
   };
-
-  let routed: RoutedChat;
-  try {
-    routed = await routeChat(deps, {
+  const callModel = (messages: ChatMessage[], tools: ToolSpec[] | undefined) =>
+    routeChat(deps, {
       tenant: input.tenant,
       route: input.modelRoute,
       requestId: input.requestId,
       requestedModel: input.requestedModel,
-      messages: input.messages,
+      messages,
       maxTokens: input.maxTokens,
       temperature: input.temperature,
-      tools: input.tools,
+      tools,
       stream: input.stream,
       signal: controller.signal,
     });
+
+  let first: RoutedChat;
+  try {
+    first = await callModel(input.messages, input.tools);
   } catch (error) {
     const gatewayError = isGatewayError(error)
       ? error
@@ -122,67 +147,134 @@ export async function startChat(
   });
   report(outcome.then((o) => o.usage));
 
-  const { target, attempts, ttftMs } = routed;
   const state = {
+    target: first.target,
+    attempts: first.attempts.length,
     text: '',
-    toolCalls: [] as ToolCall[],
-    reported: undefined as { inputTokens: number; outputTokens: number } | undefined,
+    clientCalls: [] as ToolCall[],
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    estimated: false,
+    priced: true,
     finishReason: undefined as FinishReason | undefined,
     error: undefined as GatewayError | undefined,
     settled: false,
+  };
+  /** The step being streamed; booked into the totals when it ends (or is cut). */
+  let step = {
+    messages: input.messages,
+    text: '',
+    reported: undefined as { inputTokens: number; outputTokens: number } | undefined,
+  };
+
+  const bookStep = (): void => {
+    const inputTokens = step.reported?.inputTokens ?? estimateMessagesTokens(step.messages);
+    const outputTokens = step.reported?.outputTokens ?? estimateTokens(step.text);
+    const cost = costOf(state.target.modelId, inputTokens, outputTokens);
+    state.inputTokens += inputTokens;
+    state.outputTokens += outputTokens;
+    state.costUsd += cost.costUsd;
+    state.estimated ||= step.reported === undefined;
+    state.priced &&= cost.priced;
   };
 
   /** Resolves the outcome once, from whatever was streamed; a run with no finish was cancelled. */
   const settle = (): void => {
     if (state.settled) return;
     state.settled = true;
-    const inputTokens = state.reported?.inputTokens ?? estimateMessagesTokens(input.messages);
-    const outputTokens = state.reported?.outputTokens ?? estimateTokens(state.text);
-    const cost = costOf(target.modelId, inputTokens, outputTokens);
+    bookStep();
     const status = state.error ? 'incomplete' : state.finishReason === undefined ? 'cancelled' : 'complete';
     resolveOutcome({
       text: state.text,
-      toolCalls: state.toolCalls,
+      toolCalls: state.clientCalls,
       finishReason: state.finishReason,
       error: state.error,
       usage: {
         ...base,
-        model: target.modelId,
-        provider: target.providerName,
-        attempts: attempts.length,
+        model: state.target.modelId,
+        provider: state.target.providerName,
+        attempts: state.attempts,
         status,
         ...(state.error ? { errorCode: state.error.code } : {}),
-        inputTokens,
-        outputTokens,
-        estimated: state.reported === undefined,
-        ttftMs,
+        inputTokens: state.inputTokens,
+        outputTokens: state.outputTokens,
+        estimated: state.estimated,
+        ttftMs: first.ttftMs,
         latencyMs: Date.now() - started,
-        costUsd: cost.costUsd,
-        priced: cost.priced,
+        costUsd: Math.round(state.costUsd * 1e6) / 1e6,
+        priced: state.priced,
       },
     });
   };
 
-  async function* accounted(): AsyncIterable<ChatEvent> {
+  async function* accounted(): AsyncIterable<TurnEvent> {
+    let current: RoutedChat = first;
+    let steps = 0;
     try {
-      for await (const event of routed.events) {
-        if (event.type === 'delta') {
-          state.text += event.text;
-          if (input.outputTokenLimit !== undefined && estimateTokens(state.text) > input.outputTokenLimit) {
-            // The chunk that crossed the limit is not delivered, so it is not recorded either.
-            state.text = state.text.slice(0, state.text.length - event.text.length);
-            state.error = new GatewayError(
-              'budget_exceeded',
-              `The answer reached the ${input.outputTokenLimit} output tokens its budget reservation covers.`,
-            );
-            controller.abort(state.error);
-            throw state.error;
+      for (;;) {
+        const calls: ToolCall[] = [];
+        let finish: FinishReason | undefined;
+        for await (const event of current.events) {
+          if (event.type === 'delta') {
+            state.text += event.text;
+            step.text += event.text;
+            if (input.outputTokenLimit !== undefined && estimateTokens(state.text) > input.outputTokenLimit) {
+              // The chunk that crossed the limit is not delivered, so it is not recorded either.
+              state.text = state.text.slice(0, state.text.length - event.text.length);
+              state.error = new GatewayError(
+                'budget_exceeded',
+                `The answer reached the ${input.outputTokenLimit} output tokens its budget reservation covers.`,
+              );
+              controller.abort(state.error);
+              throw state.error;
+            }
+          } else if (event.type === 'tool_calls') calls.push(...event.calls);
+          else if (event.type === 'usage')
+            step.reported = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
+          else {
+            finish = event.reason;
+            continue; // The run's own finish is decided below, after any tool step.
           }
-        } else if (event.type === 'tool_calls') state.toolCalls.push(...event.calls);
-        else if (event.type === 'usage')
-          state.reported = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
-        else state.finishReason = event.reason;
-        yield event;
+          if (event.type !== 'tool_calls') yield event;
+        }
+
+        const ours = loop ? calls.filter((call) => loop.isGatewayTool(call.name)) : [];
+        const theirs = calls.filter((call) => !ours.includes(call));
+        if (ours.length === 0 || theirs.length > 0 || loop === undefined) {
+          // The client's tools (or no tools): the answer ends here, handing those calls over.
+          state.clientCalls = theirs;
+          if (theirs.length > 0) yield { type: 'tool_calls', calls: theirs };
+          state.finishReason = theirs.length > 0 ? 'tool_calls' : (finish ?? 'stop');
+          yield { type: 'finish', reason: state.finishReason };
+          return;
+        }
+
+        steps += 1;
+        const messages: ChatMessage[] = [
+          ...step.messages,
+          { role: 'assistant', content: step.text, toolCalls: ours },
+        ];
+        for (const call of ours) {
+          yield { type: 'tool_call', call };
+          const result = await loop.execute(call, controller.signal);
+          yield { type: 'tool_result', call, outcome: result };
+          messages.push({
+            role: 'tool',
+            toolCallId: call.id,
+            content: JSON.stringify(
+              result.ok
+                ? result.result
+                : { error: { code: result.error.code, message: result.error.message } },
+            ),
+          });
+        }
+        bookStep();
+        step = { messages, text: '', reported: undefined };
+        // After the last allowed step the model is asked once more without tools, so it answers.
+        current = await callModel(messages, steps >= loop.maxSteps ? undefined : input.tools);
+        state.target = current.target;
+        state.attempts += current.attempts.length;
       }
     } catch (thrown) {
       if (thrown === state.error) throw thrown;
@@ -198,10 +290,10 @@ export async function startChat(
   }
 
   return {
-    modelId: target.modelId,
-    providerName: target.providerName,
-    attempts,
-    ttftMs,
+    modelId: first.target.modelId,
+    providerName: first.target.providerName,
+    attempts: first.attempts,
+    ttftMs: first.ttftMs,
     events: accounted(),
     cancel: () => {
       controller.abort(new GatewayError('internal', 'The client closed the connection.'));

@@ -3,7 +3,7 @@ import { GatewayError, isGatewayError } from '@aigw/core';
 import { resolveTargets, type ChatMessage } from '@aigw/ai';
 import { sessionStub } from '@aigw/sessions';
 import type { GatewayEnv } from '../context.ts';
-import { startChat, type ChatInput, type ChatOutcome, type ChatRun } from './chat-service.ts';
+import { startChat, type ChatInput, type ChatOutcome, type ChatRun, type ToolLoop } from './chat-service.ts';
 import { callerOf, reportUsage, routerDeps } from './deps.ts';
 import { holdBudget, type BudgetHold } from './budget.ts';
 import { waitUntil } from '../lib/wait-until.ts';
@@ -104,6 +104,7 @@ export async function startTurn(
   c: Context<GatewayEnv>,
   turn: SessionTurn | undefined,
   input: Omit<ChatInput, 'tenant' | 'apiKey' | 'requestId' | 'outputTokenLimit'>,
+  loop?: ToolLoop,
 ): Promise<TurnRun> {
   let hold: BudgetHold | undefined;
   let run: ChatRun;
@@ -119,6 +120,7 @@ export async function startTurn(
       routerDeps(c),
       { ...callerOf(c), ...input, outputTokenLimit: hold?.outputLimit },
       reportUsage(c),
+      loop,
     );
   } catch (error) {
     await Promise.allSettled([hold?.release(), turn?.abort()]);

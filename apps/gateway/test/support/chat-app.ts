@@ -18,7 +18,7 @@ export async function chatTenant(overrides: Partial<TenantConfigInput> = {}): Pr
       {
         id: 'chat-key',
         hash: await hashApiKey(CHAT_KEY),
-        scopes: ['chat'],
+        scopes: ['chat', 'search', 'ingest', 'tools', 'admin'],
         label: 'chat',
         createdAt: '2026-01-01T00:00:00Z',
       },
@@ -66,7 +66,8 @@ export async function chatApp(options: { tenant?: Partial<TenantConfigInput>; no
   const breakers = new CircuitBreakers(options.now);
   const app = createApp({
     registry: new TenantRegistry(result.registry),
-    upstreamFetch: upstream.fetch,
+    // Late-bound so a test can wrap the scripted upstream after the app is built.
+    upstreamFetch: (input, init) => upstream.fetch(input, init),
     breakers,
     logSink: (line) => lines.push(line),
   });

@@ -21,7 +21,7 @@ export interface UpstreamCall {
 }
 
 export interface FakeUpstream {
-  fetch: typeof fetch;
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
   calls: UpstreamCall[];
   script(model: string, ...steps: Step[]): void;
   callsFor(model: string): UpstreamCall[];
@@ -186,4 +186,55 @@ export function fakeAi(options: { fail?: string } = {}) {
     },
   };
   return { ai: ai as unknown as Ai, runs };
+}
+
+/**
+ * Makes `model` ask for `tool` whenever it is offered tools (`times` times at most), and answer
+ * in text otherwise: a model that would loop forever without the gateway's step limit.
+ */
+export function toolCallingUpstream(
+  upstream: FakeUpstream,
+  model: string,
+  tool: string,
+  args: Record<string, unknown> = { text: 'Some text to work on. It has two sentences.' },
+  times = Number.POSITIVE_INFINITY,
+) {
+  let withTools = 0;
+  let withoutTools = 0;
+  const original = upstream.fetch;
+  upstream.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const body = await request.clone().json<{ model: string; tools?: unknown[] }>();
+    if (body.model !== model) return original(request);
+    if (body.tools && body.tools.length > 0 && withTools < times) {
+      withTools += 1;
+      return Response.json({
+        id: 'c',
+        object: 'chat.completion',
+        created: 1,
+        model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [
+                {
+                  id: `call_${withTools}`,
+                  type: 'function',
+                  function: { name: tool, arguments: JSON.stringify(args) },
+                },
+              ],
+            },
+            finish_reason: 'tool_calls',
+          },
+        ],
+        usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 },
+      });
+    }
+    if (!body.tools || body.tools.length === 0) withoutTools += 1;
+    return original(request);
+  };
+  return { callsWithTools: () => withTools, callsWithoutTools: () => withoutTools };
 }

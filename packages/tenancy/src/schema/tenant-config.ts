@@ -3,6 +3,7 @@ import { tenantIdSchema } from '@aigw/core';
 // The settings subpath has no Durable Object imports, so Node scripts can load the schema too.
 import { limitsSettingsSchema } from '@aigw/limits/settings';
 import { ragSettingsSchema } from '@aigw/rag/settings';
+import { toolsSettingsSchema } from '@aigw/tools/settings';
 
 /**
  * The tenant config schema: the single source for validation, for the JSON Schema that editors
@@ -193,7 +194,9 @@ export const featuresSchema = z
 export const tenantConfigSchema = z
   .object({
     $schema: z.string().optional().describe('Path to tenant.schema.json, for editors.'),
-    id: tenantIdSchema.describe('Tenant id: prefixes every store key, Durable Object name and vector namespace.'),
+    id: tenantIdSchema.describe(
+      'Tenant id: prefixes every store key, Durable Object name and vector namespace.',
+    ),
     name: z.string().min(1).max(100).describe('Display name.'),
     demo: z
       .boolean()
@@ -218,7 +221,14 @@ export const tenantConfigSchema = z
     limits: limitsSchema.prefault({}).describe('Request limits.'),
     sessions: sessionsSchema.prefault({}).describe('Chat session retention and context window.'),
     features: featuresSchema.prefault({}).describe('Feature switches.'),
-    rag: ragSettingsSchema.prefault({}).describe('Retrieval: embedder, chunking, retrieval and search cache (owned by @aigw/rag).'),
+    tools: toolsSettingsSchema
+      .prefault({})
+      .describe(
+        'Tools the tenant enables (default none), the tool-loop step limit and intent labels (owned by @aigw/tools).',
+      ),
+    rag: ragSettingsSchema
+      .prefault({})
+      .describe('Retrieval: embedder, chunking, retrieval and search cache (owned by @aigw/rag).'),
   })
   .strict()
   .superRefine((tenant, ctx) => {

@@ -3,7 +3,9 @@ import { GatewayError, newId } from '@aigw/core';
 import { sessionIdSchema } from '@aigw/sessions';
 import type { GatewayApp } from '../../context.ts';
 
-import { drain, type ChatOutcome, type ChatRun } from '../../chat/chat-service.ts';
+import type { ChatOutcome, ChatRun, ToolOutcome } from '../../chat/chat-service.ts';
+import { chatTools } from '../../chat/tools.ts';
+import type { ToolCall } from '@aigw/ai';
 import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-turn.ts';
 import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
@@ -31,6 +33,13 @@ export const chatRequest = z
       ),
     maxTokens: z.int().min(1).max(32_768).optional(),
     temperature: z.number().min(0).max(2).optional(),
+    tools: z
+      .array(z.string().min(1).max(64))
+      .max(16)
+      .optional()
+      .describe(
+        'Gateway tools the model may call (enabled for the tenant). The gateway runs them and streams `tool_call` and `tool_result` events.',
+      ),
   })
   .strict()
   .openapi('ChatRequest');
@@ -66,6 +75,18 @@ export const chatResponse = z
       )
       .optional()
       .describe('With rag: every source the model was given, and whether the answer cites it.'),
+    tools: z
+      .array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          ok: z.boolean(),
+          result: z.unknown().optional(),
+          error: z.object({ code: z.string(), message: z.string() }).optional(),
+        }),
+      )
+      .optional()
+      .describe('With tools: each tool the gateway ran for the model, in order.'),
     finishReason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
     usage: usageSchema,
   })
@@ -82,7 +103,7 @@ const chatRoute = createRoute({
   responses: {
     200: {
       description:
-        'With stream=true (default): text/event-stream of `meta`, `delta`*, `usage`, `citations` (with rag) and exactly one terminal `done` or `error`. With stream=false: one JSON object.',
+        'With stream=true (default): text/event-stream of `meta`, `delta`*, `tool_call`/`tool_result` (with tools), `usage`, `citations` (with rag) and exactly one terminal `done` or `error`. With stream=false: one JSON object.',
       content: { 'application/json': { schema: chatResponse }, 'text/event-stream': { schema: z.string() } },
     },
     ...errorResponses,
@@ -94,6 +115,8 @@ export function registerNativeChatRoutes(app: GatewayApp): void {
     const body = c.req.valid('json');
     const requestId = c.get('requestId');
     const sessionId = body.sessionId ?? newId('ses');
+    // Validated before the session is touched: an unknown tool takes no lock.
+    const tools = chatTools(c, body.tools ?? []);
     const rag = body.rag ? await chatRagContext(c, body.message, body.system) : undefined;
     const turn = await beginSessionTurn(c, {
       sessionId,
@@ -101,23 +124,36 @@ export function registerNativeChatRoutes(app: GatewayApp): void {
       prompt: rag?.prompt,
       system: rag?.system ?? body.system,
     });
-    const { run, settle } = await startTurn(c, turn, {
-      httpRoute: '/chat',
-      modelRoute: 'chat',
-      requestedModel: body.model,
-      messages: turn.messages,
-      maxTokens: body.maxTokens,
-      temperature: body.temperature,
-      stream: body.stream,
-    });
+    const { run, settle } = await startTurn(
+      c,
+      turn,
+      {
+        httpRoute: '/chat',
+        modelRoute: 'chat',
+        requestedModel: body.model,
+        messages: turn.messages,
+        maxTokens: body.maxTokens,
+        temperature: body.temperature,
+        tools: tools?.specs,
+        stream: body.stream,
+      },
+      tools?.loop,
+    );
     const meta = { requestId, sessionId, model: run.modelId, provider: run.providerName };
 
     if (!body.stream) {
-      await drain(run);
+      const toolSteps = await collectToolSteps(run);
       const { outcome, saveError } = await settle();
       if (saveError) throw saveError;
       return c.json(
-        { ...meta, text: outcome.text, finishReason: finishOf(outcome), usage: usageOf(outcome) },
+        {
+          ...meta,
+          text: outcome.text,
+          ...(rag ? { citations: citationsPayload(outcome.text, rag.sources).sources } : {}),
+          ...(toolSteps.length > 0 ? { tools: toolSteps } : {}),
+          finishReason: finishOf(outcome),
+          usage: usageOf(outcome),
+        },
         200,
       );
     }
@@ -147,6 +183,9 @@ async function* nativeFrames(
   try {
     for await (const event of run.events) {
       if (event.type === 'delta') yield sseFrame({ text: event.text }, 'delta');
+      else if (event.type === 'tool_call') yield sseFrame(toolCallPayload(event.call), 'tool_call');
+      else if (event.type === 'tool_result')
+        yield sseFrame(toolResultPayload(event.call, event.outcome), 'tool_result');
     }
   } catch {
     // Reported below from the outcome, after the usage of what was streamed.
@@ -160,6 +199,36 @@ async function* nativeFrames(
   }
   if (sources) yield sseFrame(citationsPayload(outcome.text, sources), 'citations');
   yield sseFrame({ finishReason: finishOf(outcome) }, 'done');
+}
+
+function toolCallPayload(call: ToolCall) {
+  let args: unknown = call.arguments;
+  try {
+    args = JSON.parse(call.arguments);
+  } catch {
+    // Shown as sent.
+  }
+  return { id: call.id, name: call.name, arguments: args };
+}
+
+function toolResultPayload(call: ToolCall, outcome: ToolOutcome) {
+  return outcome.ok
+    ? { id: call.id, name: call.name, ok: true, result: outcome.result }
+    : {
+        id: call.id,
+        name: call.name,
+        ok: false,
+        error: { code: outcome.error.code, message: outcome.error.message },
+      };
+}
+
+/** Drains a non-streamed run, keeping its tool steps for the JSON answer. */
+async function collectToolSteps(run: ChatRun): Promise<ReturnType<typeof toolResultPayload>[]> {
+  const steps: ReturnType<typeof toolResultPayload>[] = [];
+  for await (const event of run.events) {
+    if (event.type === 'tool_result') steps.push(toolResultPayload(event.call, event.outcome));
+  }
+  return steps;
 }
 
 export function usageOf(outcome: ChatOutcome): z.infer<typeof usageSchema> {

@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { GatewayError } from '@aigw/core';
-import type { ChatMessage } from '@aigw/ai';
+import type { ChatMessage, ToolCall } from '@aigw/ai';
 import type { GatewayApp } from '../../context.ts';
 import { drain, type ChatRun } from '../../chat/chat-service.ts';
 import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-turn.ts';
+import { chatTools, splitClientTools } from '../../chat/tools.ts';
 import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
 import {
@@ -79,20 +80,34 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
     const messages = toChatMessages(body.messages);
     // Stateless unless the client names a session: then the gateway supplies the history and
     // the request carries only the new user message (and optionally a system prompt).
+    // Tools named like an enabled gateway tool run in the gateway; the rest are the client's.
+    const offered = (body.tools ?? []).map((tool) => ({
+      name: tool.function.name,
+      description: tool.function.description ?? '',
+      parameters: tool.function.parameters ?? { type: 'object', properties: {} },
+    }));
+    const split = splitClientTools(c, offered);
+    const tools = chatTools(c, split.gatewayNames, split.clientTools);
     const sessionHeader = c.req.header('x-session-id');
     const turn =
       sessionHeader === undefined
         ? undefined
         : await beginSessionTurn(c, sessionTurnInput(sessionHeader, messages));
-    const { run, settle } = await startTurn(c, turn, {
-      httpRoute: '/v1/chat/completions',
-      modelRoute: 'chat',
-      requestedModel: body.model,
-      messages: turn?.messages ?? messages,
-      maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
-      temperature: body.temperature ?? undefined,
-      stream: body.stream,
-    });
+    const { run, settle } = await startTurn(
+      c,
+      turn,
+      {
+        httpRoute: '/v1/chat/completions',
+        modelRoute: 'chat',
+        requestedModel: body.model,
+        messages: turn?.messages ?? messages,
+        maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+        temperature: body.temperature ?? undefined,
+        tools: tools?.specs,
+        stream: body.stream,
+      },
+      tools?.loop,
+    );
     if (turn) c.header('x-session-id', turn.sessionId);
     const id = `chatcmpl-${c.get('requestId')}`;
     const created = Math.floor(Date.now() / 1000);
@@ -113,7 +128,12 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
           choices: [
             {
               index: 0,
-              message: { role: 'assistant' as const, content: outcome.text, refusal: null },
+              message: {
+                role: 'assistant' as const,
+                content: outcome.text === '' && outcome.toolCalls.length > 0 ? null : outcome.text,
+                refusal: null,
+                ...(outcome.toolCalls.length > 0 ? { tool_calls: outcome.toolCalls.map(wireToolCall) } : {}),
+              },
               finish_reason: outcome.finishReason,
               logprobs: null,
             },
@@ -141,6 +161,10 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
       SSE_HEADERS,
     );
   });
+}
+
+function wireToolCall(call: ToolCall) {
+  return { id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } };
 }
 
 function sessionTurnInput(sessionId: string, messages: ChatMessage[]) {
@@ -222,6 +246,12 @@ async function* chunkFrames(
   try {
     for await (const event of run.events) {
       if (event.type === 'delta') yield chunk({ content: event.text }, null);
+      else if (event.type === 'tool_calls') {
+        yield chunk(
+          { tool_calls: event.calls.map((call, index) => ({ index, ...wireToolCall(call) })) },
+          null,
+        );
+      }
     }
   } catch {
     // Reported below from the outcome.

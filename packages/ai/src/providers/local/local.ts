@@ -1,6 +1,6 @@
 import { estimateMessagesTokens, estimateTokens } from '../../tokens.ts';
 import { ProviderError } from '../../errors.ts';
-import type { ChatEvent, ChatMessage, ChatParams, Provider } from '../../types.ts';
+import type { ChatEvent, ChatMessage, ChatParams, Provider, ToolCall } from '../../types.ts';
 
 /**
  * The offline provider: the embedded default for development and tests, needing no account or
@@ -22,6 +22,17 @@ export const localProvider: Provider = {
         },
       );
     }
+    const calls = requestedToolCalls(params);
+    if (calls.length > 0) {
+      yield { type: 'tool_calls', calls };
+      yield {
+        type: 'usage',
+        inputTokens: estimateMessagesTokens(params.messages),
+        outputTokens: estimateTokens(JSON.stringify(calls)),
+      };
+      yield { type: 'finish', reason: 'tool_calls' };
+      return;
+    }
     const words = reply(params.messages).split(/(?<=\s)/);
     const limit = params.maxTokens ?? Number.POSITIVE_INFINITY;
     let outputTokens = 0;
@@ -40,6 +51,25 @@ export const localProvider: Provider = {
     yield { type: 'finish', reason: finish };
   },
 };
+
+/**
+ * The offline model's deterministic way to use tools: when the last message is the user's and it
+ * contains `call NAME({...json...})` for a tool it was offered, it asks for that call (several
+ * such phrases, several calls). Anything else is answered as usual.
+ */
+const CALL = /\bcall\s+([a-z_][a-z0-9_]*)\((\{[\s\S]*?\})\)/gi;
+
+function requestedToolCalls(params: ChatParams): ToolCall[] {
+  const last = params.messages.at(-1);
+  if (last?.role !== 'user' || !params.tools || params.tools.length === 0) return [];
+  const offered = new Set(params.tools.map((tool) => tool.name));
+  const calls: ToolCall[] = [];
+  for (const match of last.content.matchAll(CALL)) {
+    const [, name = '', args = '{}'] = match;
+    if (offered.has(name)) calls.push({ id: `call_${calls.length + 1}`, name, arguments: args });
+  }
+  return calls;
+}
 
 function reply(messages: readonly ChatMessage[]): string {
   const last = messages.at(-1);
