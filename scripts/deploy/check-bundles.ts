@@ -6,7 +6,7 @@
  */
 import { BUNDLE_BUDGET_GZIP_BYTES, formatBytes } from './lib/bundle.ts';
 import { parseEnvironment, table } from './lib/cli.ts';
-import { DEPLOY_ENVIRONMENTS } from '../../packages/tenancy/src/schema/deployment.ts';
+import { DEPLOY_ENVIRONMENTS } from '@aigw/tenancy';
 import { deployTenant, defaultWorkspace } from './lib/deploy.ts';
 import { environmentTenants } from './lib/environment.ts';
 

@@ -25,3 +25,5 @@ export type { KeyEntry } from './registry/tenant-registry.ts';
 export { extractCredential, generateApiKey, hashApiKey } from './keys/keys.ts';
 export { authenticate, hasScope, requireScope } from './auth/authenticate.ts';
 export type { AuthContext, AuthRequest } from './auth/authenticate.ts';
+export { DEPLOY_ENVIRONMENTS, deployEnvironmentSchema, deploymentSchema } from './schema/deployment.ts';
+export type { DeployEnvironment, DeploymentConfig, DeploymentConfigInput } from './schema/deployment.ts';

@@ -1,7 +1,4 @@
-import {
-  DEPLOY_ENVIRONMENTS,
-  type DeployEnvironment,
-} from '../../../packages/tenancy/src/schema/deployment.ts';
+import { DEPLOY_ENVIRONMENTS, type DeployEnvironment } from '@aigw/tenancy';
 import { formatBytes } from './bundle.ts';
 import type { DeployResult } from './deploy.ts';
 

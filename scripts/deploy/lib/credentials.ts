@@ -1,4 +1,4 @@
-import type { DeploymentConfig } from '../../../packages/tenancy/src/schema/deployment.ts';
+import type { DeploymentConfig } from '@aigw/tenancy';
 import type { DeployIssue } from './validate.ts';
 
 /** The environment variables a deploy reads its Cloudflare credentials from, in order of preference. */

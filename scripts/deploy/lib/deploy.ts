@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { CompiledRegistry, TenantConfig } from '@aigw/tenancy';
-import type { DeployEnvironment, DeploymentConfig } from '../../../packages/tenancy/src/schema/deployment.ts';
+import type { DeployEnvironment, DeploymentConfig } from '@aigw/tenancy';
 import { measureBundle, type BundleSize } from './bundle.ts';
 import { credentialSources, resolveCredentials, wranglerEnv, type CredentialSources } from './credentials.ts';
 import {

@@ -1,4 +1,4 @@
-import type { DeployEnvironment } from '../../../packages/tenancy/src/schema/deployment.ts';
+import type { DeployEnvironment } from '@aigw/tenancy';
 import { dedicatedWorkerName } from './render.ts';
 import { readWranglerConfig, type Workspace } from './deploy.ts';
 import { isRecord, loadTenants, readTenantFiles } from './tenants.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tenantConfigSchema, type TenantConfigInput } from '@aigw/tenancy';
-import { deploymentSchema } from '../../../packages/tenancy/src/schema/deployment.ts';
+import { deploymentSchema } from '@aigw/tenancy';
 import { credentialSources, resolveCredentials, wranglerEnv } from './credentials.ts';
 import { renderWranglerConfig, type WranglerConfig } from './render.ts';
 import { diffJson, formatChanges } from './snapshot.ts';

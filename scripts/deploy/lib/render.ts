@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { DeployEnvironment, DeploymentConfig } from '../../../packages/tenancy/src/schema/deployment.ts';
+import type { DeployEnvironment, DeploymentConfig } from '@aigw/tenancy';
 import { isRecord } from './tenants.ts';
 
 /** A wrangler config as JSON (the subset this renderer touches is typed where it is read). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CompiledRegistry } from '@aigw/tenancy';
-import type { DeployEnvironment } from '../../../packages/tenancy/src/schema/deployment.ts';
+import type { DeployEnvironment } from '@aigw/tenancy';
 import type { CredentialSources } from './credentials.ts';
 import type { RenderedWorker, WranglerConfig } from './render.ts';
 

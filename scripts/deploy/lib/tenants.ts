@@ -10,8 +10,7 @@ import {
   type RegistryIssue,
   type TenantSource,
 } from '@aigw/tenancy';
-// Not yet exported from @aigw/tenancy's index; see deployment.ts.
-import { deploymentSchema, type DeploymentConfig } from '../../../packages/tenancy/src/schema/deployment.ts';
+import { deploymentSchema, type DeploymentConfig } from '@aigw/tenancy';
 
 /**
  * Until `tenantConfigSchema` has a `deployment` field (a strict schema refuses unknown keys, so

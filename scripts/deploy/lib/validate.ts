@@ -1,5 +1,5 @@
 import type { TenantConfig } from '@aigw/tenancy';
-import type { DeployEnvironment } from '../../../packages/tenancy/src/schema/deployment.ts';
+import type { DeployEnvironment } from '@aigw/tenancy';
 import type { RenderedWorker, WranglerConfig } from './render.ts';
 import { isRecord } from './tenants.ts';
 

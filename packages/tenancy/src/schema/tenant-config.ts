@@ -4,6 +4,7 @@ import { tenantIdSchema } from '@aigw/core';
 import { limitsSettingsSchema } from '@aigw/limits/settings';
 import { ragSettingsSchema } from '@aigw/rag/settings';
 import { toolsSettingsSchema } from '@aigw/tools/settings';
+import { deploymentSchema } from './deployment.ts';
 
 /**
  * The tenant config schema: the single source for validation, for the JSON Schema that editors
@@ -221,6 +222,11 @@ export const tenantConfigSchema = z
     limits: limitsSchema.prefault({}).describe('Request limits.'),
     sessions: sessionsSchema.prefault({}).describe('Chat session retention and context window.'),
     features: featuresSchema.prefault({}).describe('Feature switches.'),
+    deployment: deploymentSchema
+      .prefault({})
+      .describe(
+        'How the tenant is deployed: by the shared gateway or a dedicated Worker (read by scripts/deploy).',
+      ),
     tools: toolsSettingsSchema
       .prefault({})
       .describe(
