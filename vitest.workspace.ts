@@ -11,4 +11,5 @@ export const projects = [
   'packages/rag',
   'packages/cache',
   'packages/nx-plugin',
+  'scripts',
 ];
