@@ -19,6 +19,7 @@ import { registerDocumentRoutes } from './routes/rag/documents.ts';
 import { registerEmbeddingRoutes } from './routes/rag/embeddings.ts';
 import { registerSearchRoutes } from './routes/rag/search.ts';
 import { registerToolRoutes } from './routes/tools/tools.ts';
+import { registerSpeechRoutes } from './routes/tts.ts';
 import { CircuitBreakers } from '@aigw/ai';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
@@ -36,6 +37,7 @@ export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerSearchRoutes,
   registerEmbeddingRoutes,
   registerToolRoutes,
+  registerSpeechRoutes,
   registerDocsRoutes,
 ];
 
