@@ -12,4 +12,6 @@ export const projects = [
   'packages/cache',
   'packages/nx-plugin',
   'scripts',
+  // Headless chromium against the gateway in workerd; needs /usr/bin/chromium and playwright-core.
+  'tests/e2e',
 ];

@@ -1,0 +1,1 @@
+export { DASHBOARD_CSP, DASHBOARD_HTML, DASHBOARD_REFRESH_MS } from './page.ts';
