@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { isRetryableStatus, parseRetryAfter } from './errors.ts';
-import { estimateTokens } from './tokens.ts';
 import { localProvider } from './providers/local/index.ts';
 import type { ChatEvent, ProviderContext } from './types.ts';
 
@@ -19,15 +18,6 @@ describe('upstream error classification', () => {
     ).toBe(10_000);
     expect(parseRetryAfter(null)).toBeUndefined();
     expect(parseRetryAfter('soon')).toBeUndefined();
-  });
-});
-
-describe('token estimate', () => {
-  it('counts words, numbers and punctuation like a BPE tokenizer would, roughly', () => {
-    expect(estimateTokens('')).toBe(0);
-    expect(estimateTokens('Hello, world!')).toBe(4);
-    expect(estimateTokens('internationalization')).toBe(4);
-    expect(estimateTokens('12345')).toBe(2);
   });
 });
 

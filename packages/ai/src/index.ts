@@ -11,7 +11,8 @@ export type {
   ToolSpec,
 } from './types.ts';
 export { ProviderError, isRetryableStatus, parseRetryAfter } from './errors.ts';
-export { estimateMessagesTokens, estimateTokens } from './tokens.ts';
+// The estimate lives in @aigw/core (sessions and budgets use it too); re-exported for callers of ai.
+export { estimateMessagesTokens, estimateTokens } from '@aigw/core';
 export { BUILT_IN_PROVIDERS, PROVIDERS } from './providers/registry.ts';
 export type { ProviderType } from './providers/registry.ts';
 export { LOCAL_MODELS } from './providers/local/index.ts';

@@ -6,4 +6,4 @@
 export * from './session/index.ts';
 export { buildContext } from './context/index.ts';
 export type { BuildContextInput, BuiltContext, ContextMessage, HistoryCandidate } from './context/index.ts';
-export { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from './tokens/index.ts';
+export { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from '@aigw/core';

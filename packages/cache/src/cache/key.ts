@@ -1,4 +1,4 @@
-import { sha256Hex } from '@aigw/core';
+import { canonicalJson, sha256Hex } from '@aigw/core';
 
 /** What identifies one cached search answer, besides the tenant and the corpus version. */
 export interface SearchCacheRequest {
@@ -15,24 +15,8 @@ export function normaliseQuery(query: string): string {
   return query.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** JSON with object keys sorted at every depth, so `{a, b}` and `{b, a}` filters share an entry. */
-export function canonicalJson(value: unknown): string {
-  // JSON.stringify(undefined) is undefined, not a string; a missing filter hashes as null.
-  return value === undefined ? 'null' : JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(record)
-        .sort()
-        .map((key) => [key, sortKeys(record[key])]),
-    );
-  }
-  return value;
-}
+/** Filters are keyed by canonical JSON, so `{a, b}` and `{b, a}` share an entry. */
+export { canonicalJson };
 
 /** The tenant's key prefix; everything a tenant caches lives under it. */
 export function tenantPrefix(tenantId: string): string {

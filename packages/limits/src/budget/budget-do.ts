@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { migrate, type Migration } from '../storage/migrations.ts';
+import { migrate, type Migration } from '@aigw/core';
 import {
   releaseInputSchema,
   reserveInputSchema,

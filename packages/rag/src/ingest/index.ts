@@ -8,4 +8,4 @@ export {
   listDocuments,
 } from './ingest.ts';
 export type { IngestDocument, IngestFailure, IngestResult } from './ingest.ts';
-export { canonicalJson } from './canonical-json.ts';
+export { canonicalJson } from '@aigw/core';

@@ -1,11 +1,17 @@
-import { GatewayError, invalidRequest, isGatewayError, sha256Hex, type ErrorCode } from '@aigw/core';
+import {
+  GatewayError,
+  invalidRequest,
+  isGatewayError,
+  sha256Hex,
+  type ErrorCode,
+  canonicalJson,
+} from '@aigw/core';
 import { z } from 'zod';
 import { openTenant, type RagDeps } from '../pipeline/deps.ts';
 import { documentMetadataSchema, type DocumentPage, type DocumentRecord } from '../registry/index.ts';
 import { assertScope, type TenantScope } from '../scope/index.ts';
 import { chunkText } from '../text/index.ts';
 import { vectorId, type VectorMetadata } from '../vector/index.ts';
-import { canonicalJson } from './canonical-json.ts';
 
 export const ingestDocumentSchema = z
   .object({

@@ -1,4 +1,4 @@
-import { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from '../tokens/index.ts';
+import { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from '@aigw/core';
 import type { MessageRole, MessageStatus } from '../session/schema.ts';
 
 /** A message as the model receives it. */

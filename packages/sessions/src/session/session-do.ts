@@ -1,8 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { z } from 'zod';
 import { buildContext, type BuiltContext, type HistoryCandidate } from '../context/index.ts';
-import { hasSchema, migrate } from '../storage/migrations.ts';
-import { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from '../tokens/index.ts';
+import { hasSchema, migrate } from '@aigw/core';
+import { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from '@aigw/core';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { MIGRATIONS, type ContextRow, type LockRow, type MessageRow, type MetaRow } from './tables.ts';
 import {

@@ -1,5 +1,5 @@
 import { sha256Hex } from '@aigw/core';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '@aigw/core';
 import type { AuditEntry } from './schema.ts';
 
 /** `prevHash` of the first entry. */

@@ -1,4 +1,4 @@
-import { estimateMessagesTokens, estimateTokens } from '../../tokens.ts';
+import { estimateMessagesTokens, estimateTokens } from '@aigw/core';
 import { ProviderError } from '../../errors.ts';
 import type { ChatEvent, ChatMessage, ChatParams, Provider, ToolCall } from '../../types.ts';
 

@@ -8,12 +8,13 @@ describe('estimateTokens', () => {
   });
 
   it('counts words, punctuation and digit groups apart', () => {
-    // "Hello" (2: 5 letters) "," (1) "world" (2) "!" (1) "2026" (2 digit groups: 202, 6)
-    expect(estimateTokens('Hello, world! 2026')).toBe(8);
+    // "Hello" (1) "," (1) "world" (1) "!" (1) "2026" (2 digit groups: 202, 6)
+    expect(estimateTokens('Hello, world! 2026')).toBe(6);
   });
 
   it('charges long words more than short ones', () => {
-    expect(estimateTokens('internationalisation')).toBe(5);
+    // 20 letters: one token per six letters, rounded up.
+    expect(estimateTokens('internationalisation')).toBe(4);
     expect(estimateTokens('a b c d e')).toBe(5);
   });
 

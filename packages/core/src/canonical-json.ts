@@ -1,9 +1,11 @@
 /**
- * JSON with object keys sorted at every depth, so equal values always hash equally whatever order
- * a client sent their keys in.
+ * JSON with object keys sorted at every depth, so equal values always serialise (and hash)
+ * equally whatever order a client sent their keys in. `undefined` serialises as `null`.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  // JSON.stringify's lib type says string, but it returns undefined for undefined.
+  const json = JSON.stringify(sortKeys(value)) as string | undefined;
+  return json ?? 'null';
 }
 
 function sortKeys(value: unknown): unknown {

@@ -1,5 +1,6 @@
 /**
- * A deterministic token estimate for when a provider reports no usage. It follows the shape of
+ * The one deterministic token estimate: usage when a provider reports none, session context
+ * windows, budget reservations. It follows the shape of
  * BPE tokenisers (words, numbers and punctuation split apart; long words cost more) and lands
  * within roughly ±20% of cl100k on English prose. Figures from it are always marked estimated.
  */
@@ -15,8 +16,11 @@ export function estimateTokens(text: string): number {
 }
 
 /** Per-message overhead (role and separators), as chat formats add. */
-const MESSAGE_OVERHEAD = 4;
+export const MESSAGE_OVERHEAD_TOKENS = 4;
 
 export function estimateMessagesTokens(messages: readonly { content: string }[]): number {
-  return messages.reduce((sum, message) => sum + MESSAGE_OVERHEAD + estimateTokens(message.content), 2);
+  return messages.reduce(
+    (sum, message) => sum + MESSAGE_OVERHEAD_TOKENS + estimateTokens(message.content),
+    2,
+  );
 }

@@ -1,1 +1,0 @@
-export { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from './tokens.ts';
