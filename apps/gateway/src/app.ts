@@ -20,6 +20,7 @@ import { registerEmbeddingRoutes } from './routes/rag/embeddings.ts';
 import { registerSearchRoutes } from './routes/rag/search.ts';
 import { registerToolRoutes } from './routes/tools/tools.ts';
 import { registerSpeechRoutes } from './routes/tts.ts';
+import { ADMIN_USAGE_PATH, DASHBOARD_PATH, registerUsageRoutes } from './routes/usage.ts';
 import { CircuitBreakers } from '@aigw/ai';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
@@ -30,6 +31,7 @@ export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerHealthRoutes,
   registerTenantRoutes,
   registerTenantUsageRoutes,
+  registerUsageRoutes,
   registerNativeChatRoutes,
   registerSessionRoutes,
   registerOpenAIRoutes,
@@ -54,7 +56,9 @@ export interface AppOptions {
 }
 
 /** Paths served without an API key. */
-export const PUBLIC_PATHS = ['/health', OPENAPI_PATH, DOCS_PATH] as const;
+export const PUBLIC_PATHS = ['/health', OPENAPI_PATH, DOCS_PATH, DASHBOARD_PATH] as const;
+/** Paths with their own authentication (the operator key), skipped by the tenant middleware. */
+export const OPERATOR_PATHS = [ADMIN_USAGE_PATH] as const;
 
 export function createApp(options: AppOptions): GatewayApp {
   const app = new OpenAPIHono<GatewayEnv>({
@@ -100,7 +104,12 @@ export function createApp(options: AppOptions): GatewayApp {
       maxAge: 600,
     }),
   );
-  app.use(tenantMiddleware({ publicPaths: PUBLIC_PATHS, ...(options.now ? { now: options.now } : {}) }));
+  app.use(
+    tenantMiddleware({
+      publicPaths: [...PUBLIC_PATHS, ...OPERATOR_PATHS],
+      ...(options.now ? { now: options.now } : {}),
+    }),
+  );
   app.use(rateLimit());
   app.use(tenantBodyLimit());
 

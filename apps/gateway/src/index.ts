@@ -12,3 +12,4 @@ export { SessionDO } from '@aigw/sessions';
 export { BudgetDO, RateLimiterDO } from '@aigw/limits';
 export { DocumentRegistryDO, VectorIndexDO } from '@aigw/rag';
 export { AuditLedgerDO } from '@aigw/tools';
+export { UsageStoreDO } from '@aigw/observability';

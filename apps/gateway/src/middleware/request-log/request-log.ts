@@ -3,6 +3,7 @@ import { routePath } from 'hono/route';
 import type { RequestLogLine } from '@aigw/core';
 import { optionalCaller, type GatewayEnv } from '../../context.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
+import { usageEventFrom, usageStore, writeUsageEvent } from '@aigw/observability';
 
 /**
  * Writes one structured line per request after the response is decided (errors included: the
@@ -27,7 +28,32 @@ export const requestLog = () =>
       latencyMs: Date.now() - started,
       ...(errorCode !== undefined ? { errorCode } : {}),
     };
-    const sink = c.get('logSink');
+    const logSink = c.get('logSink');
+    const cache = c.res.headers.get('x-cache');
+    // The log line, then the same request as a usage event: the tenant's store (series, dashboard)
+    // everywhere, and Analytics Engine where the environment binds it.
+    const sink = (final: RequestLogLine): void => {
+      logSink(final);
+      const event = usageEventFrom(final, { time: started, ...(cache ? { cacheHit: cache === 'HIT' } : {}) });
+      if (event === null) return;
+      if (c.env.USAGE_EVENTS) writeUsageEvent(c.env.USAGE_EVENTS, event);
+      waitUntil(
+        c,
+        usageStore(c.env.USAGE_STORE, event.tenantId)
+          .record(event)
+          .catch((error: unknown) => {
+            // Losing a usage event must never fail the request it describes.
+            console.error(
+              JSON.stringify({
+                level: 'error',
+                msg: 'usage event not recorded',
+                requestId: event.requestId,
+                error: String(error),
+              }),
+            );
+          }),
+      );
+    };
     if (usage === undefined) {
       sink(line);
       return;
