@@ -4,6 +4,4 @@ export { consoleSink } from './log/request-log.ts';
 export type { LogSink, RequestLogLine } from './log/request-log.ts';
 export { tenantIdSchema } from './tenant-id.ts';
 export { canonicalJson } from './canonical-json.ts';
-export { hasSchema, migrate } from './sqlite/migrations.ts';
-export type { Migration } from './sqlite/migrations.ts';
 export { MESSAGE_OVERHEAD_TOKENS, estimateMessagesTokens, estimateTokens } from './tokens.ts';

@@ -1,3 +1,5 @@
+// Durable Object storage helpers: a subpath of its own, so Node code importing @aigw/core never
+// needs the Workers runtime types.
 /** One schema step. Versions only grow; a shipped step is never edited, a new one is added. */
 export interface Migration {
   version: number;

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { migrate, type Migration } from '@aigw/core';
+import { migrate, type Migration } from '@aigw/core/sqlite';
 import {
   releaseInputSchema,
   reserveInputSchema,

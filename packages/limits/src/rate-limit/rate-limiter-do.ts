@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { z } from 'zod';
-import { hasSchema, migrate, type Migration } from '@aigw/core';
+import { hasSchema, migrate, type Migration } from '@aigw/core/sqlite';
 import { gcra, type GcraDecision } from './gcra.ts';
 
 const MIGRATIONS: readonly Migration[] = [

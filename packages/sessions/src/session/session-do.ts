@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { z } from 'zod';
 import { buildContext, type BuiltContext, type HistoryCandidate } from '../context/index.ts';
-import { hasSchema, migrate } from '@aigw/core';
+import { hasSchema, migrate } from '@aigw/core/sqlite';
 import { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from '@aigw/core';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { MIGRATIONS, type ContextRow, type LockRow, type MessageRow, type MetaRow } from './tables.ts';

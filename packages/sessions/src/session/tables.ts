@@ -1,4 +1,4 @@
-import type { Migration } from '@aigw/core';
+import type { Migration } from '@aigw/core/sqlite';
 import type { MessageRole, MessageStatus } from './schema.ts';
 
 /** The SessionDO's SQLite schema, one step per version (never edit a shipped step). */

@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 // The migration runner lives in @aigw/core; it is tested here, where a SQLite Durable Object is bound.
-import { hasSchema, migrate, type Migration } from '@aigw/core';
+import { hasSchema, migrate, type Migration } from '@aigw/core/sqlite';
 
 const v1: Migration = { version: 1, sql: 'CREATE TABLE a (x INTEGER)' };
 const v2: Migration = { version: 2, sql: 'CREATE TABLE b (y INTEGER); INSERT INTO b VALUES (1)' };
