@@ -2,7 +2,7 @@
 // Miniflare API, both in front of the same fast fake OpenAI-compatible upstream, in one run.
 // Prints a table and writes bench/results/<timestamp>.json. Not a test: it never fails on a
 // missed target. See docs/performance.md for what each figure means.
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuSupported } from './lib/cpu.mjs';
 import { loadTest, responseTimings } from './lib/load.mjs';
-import { checkTargets, fmt, ratios, renderReport } from './lib/report.mjs';
+import { startUpstreamProcess } from './lib/fake-upstream.mjs';
+import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
 import { SCENARIOS, probe } from './lib/scenarios.mjs';
 import { bundleWorkers, compileBenchRegistry, gatewayConfigOptions, startWorker } from './lib/workers.mjs';
 
@@ -85,64 +86,6 @@ if (unknown.length > 0) {
 const scenarios = SCENARIOS.filter((s) => selected.includes(s.id));
 
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
-
-/** The fake upstream in a child process of its own, off the load generator's event loop. */
-async function startUpstreamProcess() {
-  const child = fork(fileURLToPath(new URL('./lib/fake-upstream.mjs', import.meta.url)), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  /** @type {((stats: { requests: number, streams: number, errors: number }) => void)[]} */
-  const waiting = [];
-  /** @type {number} */
-  const port = await new Promise((resolve, reject) => {
-    child.on('message', (/** @type {any} */ message) => {
-      if (message?.type === 'ready') resolve(message.port);
-      if (message?.type === 'stats') waiting.shift()?.(message.stats);
-    });
-    child.once('exit', (code) => reject(new Error(`fake upstream exited (${code})`)));
-  });
-  return {
-    port,
-    pid: child.pid,
-    /** @returns {Promise<{ requests: number, streams: number, errors: number }>} */
-    stats: () =>
-      new Promise((resolve) => {
-        waiting.push(resolve);
-        child.send('stats');
-      }),
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(undefined);
-        child.once('exit', () => resolve(undefined));
-        child.send('stop');
-        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-      }),
-  };
-}
-
-/**
- * The median of each figure over the rounds (numbers at any depth; anything else from round 1).
- * @template T
- * @param {T[]} runs
- * @returns {T}
- */
-function medianOf(runs) {
-  const [first] = runs;
-  if (runs.length === 1 || first === null || typeof first !== 'object') {
-    if (typeof first !== 'number') return /** @type {T} */ (first);
-    const sorted = /** @type {number[]} */ (runs).slice().sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return /** @type {T} */ (
-      sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
-    );
-  }
-  /** @type {Record<string, unknown>} */
-  const out = {};
-  for (const key of Object.keys(first)) {
-    out[key] = medianOf(runs.map((run) => /** @type {Record<string, unknown>} */ (run)[key]));
-  }
-  return /** @type {T} */ (out);
-}
 
 /** @param {string} file */
 function versionOf(file) {

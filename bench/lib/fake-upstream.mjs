@@ -5,7 +5,9 @@
 //
 // Run as a child process (`node bench/lib/fake-upstream.mjs`) so that it does not share an event
 // loop with the load generator; it reports its port, and later its request counts, over IPC.
+import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 
 /** Words of the fake answer: one streamed delta each. */
 export const ANSWER_WORDS = Array.from({ length: 20 }, (_, i) => `word${i + 1}`);
@@ -160,6 +162,40 @@ function streamCompletion(res, { id, model, created, includeUsage }) {
     setImmediate(writeNext);
   };
   writeNext();
+}
+
+/** The fake upstream in a child process of its own (this file), off the load generator's event loop. */
+export async function startUpstreamProcess() {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  /** @type {((stats: { requests: number, streams: number, errors: number }) => void)[]} */
+  const waiting = [];
+  /** @type {number} */
+  const port = await new Promise((resolve, reject) => {
+    child.on('message', (/** @type {any} */ message) => {
+      if (message?.type === 'ready') resolve(message.port);
+      if (message?.type === 'stats') waiting.shift()?.(message.stats);
+    });
+    child.once('exit', (code) => reject(new Error(`fake upstream exited (${code})`)));
+  });
+  return {
+    port,
+    pid: child.pid,
+    /** @returns {Promise<{ requests: number, streams: number, errors: number }>} */
+    stats: () =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        child.send('stats');
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(undefined);
+        child.once('exit', () => resolve(undefined));
+        child.send('stop');
+        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+      }),
+  };
 }
 
 // As a child process: start, report the port, answer stats requests, stop on demand.

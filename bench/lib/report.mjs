@@ -25,6 +25,30 @@ export const OTHER_LOAD_WARNING = 0.1;
  */
 
 /**
+ * The median of each figure over the rounds (numbers at any depth; anything else from round 1).
+ * @template T
+ * @param {T[]} runs
+ * @returns {T}
+ */
+export function medianOf(runs) {
+  const [first] = runs;
+  if (runs.length === 1 || first === null || typeof first !== 'object') {
+    if (typeof first !== 'number') return /** @type {T} */ (first);
+    const sorted = /** @type {number[]} */ (runs).slice().sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return /** @type {T} */ (
+      sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+    );
+  }
+  /** @type {Record<string, unknown>} */
+  const out = {};
+  for (const key of Object.keys(first)) {
+    out[key] = medianOf(runs.map((run) => /** @type {Record<string, unknown>} */ (run)[key]));
+  }
+  return /** @type {T} */ (out);
+}
+
+/**
  * Gateway / bare for every figure of a scenario.
  * @param {TargetResult} bare
  * @param {TargetResult} gateway
