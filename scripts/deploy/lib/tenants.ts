@@ -12,22 +12,14 @@ import {
 } from '@aigw/tenancy';
 import { deploymentSchema, type DeploymentConfig } from '@aigw/tenancy';
 
-/**
- * Until `tenantConfigSchema` has a `deployment` field (a strict schema refuses unknown keys, so
- * adding it to tenant.config.json would break every registry build), a tenant's deployment
- * settings may live next to its config in `deployment.json`. Once the field exists, the same
- * object moves into tenant.config.json unchanged; both places at once is an error.
- */
-export const DEPLOYMENT_SIDECAR = 'deployment.json';
-
 export interface TenantFiles {
   sources: TenantSource[];
-  /** Raw deployment settings by tenant folder (= tenant id, which the registry build enforces). */
+  /** Each config's raw `deployment` section, by tenant folder (= tenant id, which the build enforces). */
   deployments: Map<string, { file: string; data: unknown }>;
   issues: RegistryIssue[];
 }
 
-/** Reads every `tenants/<id>/tenant.config.json` (and optional `deployment.json`), as the registry build does. */
+/** Reads every `tenants/<id>/tenant.config.json`, as the registry build does. */
 export async function readTenantFiles(root: string, tenantsDir: string): Promise<TenantFiles> {
   const out: TenantFiles = { sources: [], deployments: new Map(), issues: [] };
   const entries = await readdir(tenantsDir, { withFileTypes: true });
@@ -38,21 +30,8 @@ export async function readTenantFiles(root: string, tenantsDir: string): Promise
     if (config === undefined) continue;
     out.sources.push({ file, data: config });
 
-    const sidecarPath = join(tenantsDir, entry.name, DEPLOYMENT_SIDECAR);
-    const sidecarFile = relative(root, sidecarPath);
-    const sidecar = await readJson(sidecarPath, sidecarFile, out.issues, true);
     const inline = isRecord(config) ? config['deployment'] : undefined;
-    if (inline !== undefined && sidecar !== undefined) {
-      out.issues.push({
-        file: sidecarFile,
-        path: '',
-        message: `deployment is also set in ${file}; keep one`,
-      });
-    } else if (inline !== undefined) {
-      out.deployments.set(entry.name, { file, data: inline });
-    } else if (sidecar !== undefined) {
-      out.deployments.set(entry.name, { file: sidecarFile, data: sidecar });
-    }
+    if (inline !== undefined) out.deployments.set(entry.name, { file, data: inline });
   }
   return out;
 }
@@ -80,11 +59,10 @@ export function loadTenants(files: TenantFiles, environment: Environment): LoadR
     const parsed = deploymentSchema.safeParse(raw?.data ?? {});
     if (parsed.success) deployments.set(id, parsed.data);
     else {
-      const prefix = raw?.file === file ? 'deployment.' : '';
       for (const issue of parsed.error.issues) {
         issues.push({
-          file: raw?.file ?? file,
-          path: prefix + formatPath(issue.path),
+          file,
+          path: `deployment.${formatPath(issue.path)}`,
           message: issue.message,
         });
       }
@@ -97,17 +75,12 @@ export function loadTenants(files: TenantFiles, environment: Environment): LoadR
   return { success: true, registry: compiled.registry, allTenantIds, deployments };
 }
 
-async function readJson(
-  path: string,
-  file: string,
-  issues: RegistryIssue[],
-  optional = false,
-): Promise<unknown> {
+async function readJson(path: string, file: string, issues: RegistryIssue[]): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    if (!optional) issues.push({ file, path: '', message: 'missing tenant.config.json in a tenant folder' });
+    issues.push({ file, path: '', message: 'missing tenant.config.json in a tenant folder' });
     return undefined;
   }
   try {

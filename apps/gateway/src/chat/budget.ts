@@ -42,6 +42,8 @@ export async function holdBudget(
     requestId,
     tokens: inputTokens + outputLimit,
     usd: costOf(input.modelId, inputTokens, outputLimit).costUsd,
+    // The hold must outlive the longest call, or a slow answer's reservation would lapse mid-way.
+    ttlMs: Math.min(3_600_000, tenant.routing.totalTimeoutMs + 60_000),
   };
   const decision = await reserveBudgets(c.env.BUDGET, request, budgets);
   if (!decision.ok) throw budgetExceededError(decision);

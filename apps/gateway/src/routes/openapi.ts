@@ -23,3 +23,14 @@ export const errorResponses = {
   413: { description: 'payload_too_large', content: errorContent },
   500: { description: 'internal', content: errorContent },
 } as const;
+
+/** Further errors of routes that call a model (and hold a session or budget). */
+export const modelErrorResponses = {
+  ...errorResponses,
+  404: { description: 'not_found (e.g. an unknown tool named in the request)', content: errorContent },
+  409: { description: 'session_busy', content: errorContent },
+  429: { description: 'rate_limited, budget_exceeded', content: errorContent },
+  502: { description: 'upstream_error', content: errorContent },
+  503: { description: 'provider_unavailable', content: errorContent },
+  504: { description: 'upstream_timeout', content: errorContent },
+} as const;

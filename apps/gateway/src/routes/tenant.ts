@@ -79,8 +79,7 @@ const usageRoute = createRoute({
   security: [{ bearer: [] }],
   responses: {
     200: {
-      description:
-        'Budgets (tokens per UTC day, USD per UTC month; USD figures in micro-dollars) and rate limits.',
+      description: 'Budgets (tokens per UTC day, USD per UTC month) and rate limits.',
       content: {
         'application/json': {
           schema: z

@@ -185,3 +185,25 @@ describe('/v1/chat/completions sessions', () => {
     expect(body.choices[0]?.message.content).toContain('turn 2');
   });
 });
+
+describe('streamed /v1 sessions', () => {
+  it('stores the turn before [DONE], so the next turn can start at once', async () => {
+    const ask = (content: string) =>
+      exports.default.fetch('http://127.0.0.1:8787/v1/chat/completions', {
+        method: 'POST',
+        headers: { ...demo('gwk_demo_acme'), 'x-session-id': 'oa-stream-session' },
+        body: JSON.stringify({ model: 'local/echo-1', stream: true, messages: [{ role: 'user', content }] }),
+      });
+    expect((await (await ask('first')).text()).trimEnd().endsWith('data: [DONE]')).toBe(true);
+    const second = await ask('second');
+    expect(second.status).toBe(200);
+    const text = parseSse(await second.text())
+      .map(
+        (e) =>
+          (e.json as { choices?: { delta?: { content?: string } }[] } | null)?.choices?.[0]?.delta?.content ??
+          '',
+      )
+      .join('');
+    expect(text).toContain('turn 2');
+  });
+});

@@ -42,6 +42,8 @@ export interface BudgetRequest {
   requestId: string;
   tokens: number;
   usd: number;
+  /** How long an unsettled reservation holds the budget (default 10 minutes); cover the call's timeout. */
+  ttlMs?: number;
   /** Test clock, ms since the epoch. */
   now?: number;
 }
@@ -69,6 +71,7 @@ export async function reserveBudgets(
       tokens: request.tokens,
       usd: request.usd,
       limits: scope.limits,
+      ...(request.ttlMs === undefined ? {} : { ttlMs: request.ttlMs }),
       ...(request.now === undefined ? {} : { now: request.now }),
     });
     if (!result.ok) {

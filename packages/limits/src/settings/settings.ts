@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Rate limits and budgets of one tenant. Meant to sit in the tenant config (e.g. as
- * `rateLimits: limitsSettingsSchema.prefault({})`); every default is written here, and a dimension
- * without an entry is not limited.
+ * Rate limits and budgets of one tenant: the tenant config's `limits` section spreads these fields
+ * in (`limits.rates`, `limits.budgets`, `limits.onLimiterError`). Every default is written here,
+ * and a dimension without an entry is not limited.
  */
 
 export const RATE_DIMENSIONS = ['tenant', 'key', 'ip'] as const;

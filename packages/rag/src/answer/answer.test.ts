@@ -105,6 +105,13 @@ describe('citations and confidence', () => {
 
     expect(computeConfidence({ answer: 'Refunds exist.', sources, scoreFloor: 0.2 }).confidence).toBe(0);
     expect(computeConfidence({ answer: NO_ANSWER_TEXT, sources, scoreFloor: 0.2 }).confidence).toBe(0);
+    // Markers after the full stop (as the extractive answer and many models write them) count too.
+    const after = computeConfidence({
+      answer: 'Refunds are available within 14 days of the first payment. [1]',
+      sources,
+      scoreFloor: 0.2,
+    });
+    expect(after.confidence).toBe(supported.confidence);
     const weak = computeConfidence({
       answer: 'The mobile app supports dark mode [3].',
       sources,

@@ -19,11 +19,21 @@ export interface Confidence {
   support: number;
 }
 
+/** A fragment that is only citation markers, e.g. the "[2]" of "… days. [2]". */
+const CITATIONS_ONLY = /^(\[[\d,\s-]+\]\s*)+$/;
+
 function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence.length > 0);
+  const sentences: string[] = [];
+  for (const part of text.split(/(?<=[.!?])\s+|\n+/)) {
+    const sentence = part.trim();
+    if (sentence.length === 0) continue;
+    // Markers written after the full stop belong to the sentence before them.
+    const previous = sentences.length - 1;
+    if (CITATIONS_ONLY.test(sentence) && previous >= 0)
+      sentences[previous] = `${sentences[previous] ?? ''} ${sentence}`;
+    else sentences.push(sentence);
+  }
+  return sentences;
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;

@@ -9,7 +9,7 @@ import type { ToolCall } from '@aigw/ai';
 import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-turn.ts';
 import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
-import { errorResponses } from '../openapi.ts';
+import { modelErrorResponses } from '../openapi.ts';
 import { chatRagContext, citationsPayload } from '../../rag/chat-context.ts';
 import type { Source } from '@aigw/rag';
 
@@ -56,7 +56,7 @@ const usageSchema = z.object({
 export const chatResponse = z
   .object({
     requestId: z.string(),
-    sessionId: z.string().nullable(),
+    sessionId: z.string(),
     model: z.string(),
     provider: z.string(),
     text: z.string(),
@@ -96,7 +96,8 @@ const chatRoute = createRoute({
   method: 'post',
   path: '/chat',
   tags: ['chat'],
-  summary: "Chat with the tenant's model. Streams SSE events meta, delta, usage, then done or error.",
+  summary:
+    "Chat with the tenant's model. Streams SSE events meta, delta, tool_call/tool_result, usage, citations, then done or error.",
   security: [{ bearer: [] }],
   middleware: [scope('chat')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: chatRequest } } } },
@@ -106,7 +107,7 @@ const chatRoute = createRoute({
         'With stream=true (default): text/event-stream of `meta`, `delta`*, `tool_call`/`tool_result` (with tools), `usage`, `citations` (with rag) and exactly one terminal `done` or `error`. With stream=false: one JSON object.',
       content: { 'application/json': { schema: chatResponse }, 'text/event-stream': { schema: z.string() } },
     },
-    ...errorResponses,
+    ...modelErrorResponses,
   },
 });
 

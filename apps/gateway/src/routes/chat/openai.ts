@@ -256,15 +256,17 @@ async function* chunkFrames(
   } catch {
     // Reported below from the outcome.
   }
-  const outcome = await run.outcome;
-  if (outcome.error || outcome.finishReason === undefined) {
+  // The session turn is stored before the terminal chunk, so a client's next turn finds it free.
+  const { outcome, saveError } = await settle();
+  const failure =
+    outcome.error ??
+    (outcome.finishReason === undefined
+      ? new GatewayError('upstream_error', 'The model stopped without finishing.')
+      : saveError);
+  if (failure || outcome.finishReason === undefined) {
     // OpenAI SDKs raise an APIError on a chunk carrying `error`; no [DONE] follows, so the answer
     // can never be taken as complete.
-    yield sseFrame(
-      toOpenAIErrorBody(
-        outcome.error ?? new GatewayError('upstream_error', 'The model stopped without finishing.'),
-      ),
-    );
+    yield sseFrame(toOpenAIErrorBody(failure ?? new GatewayError('upstream_error')));
     return;
   }
   yield chunk({}, outcome.finishReason);
