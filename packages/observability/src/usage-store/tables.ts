@@ -1,8 +1,4 @@
-/** One schema step. Versions only grow; a shipped step is never edited, a new one is added. */
-export interface Migration {
-  version: number;
-  sql: string;
-}
+import type { Migration } from '@aigw/core/sqlite';
 
 /**
  * The UsageStoreDO's SQLite schema. `rollups` holds one row per period × route × model × key at
@@ -58,29 +54,3 @@ export type RollupRow = {
   ttft_hist: string;
 };
 export type MetaRow = { value: string };
-
-/** True once `migrate` has run (a read needs no schema to answer "empty"). */
-export function hasSchema(sql: SqlStorage): boolean {
-  return (
-    sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").toArray().length > 0
-  );
-}
-
-/** Brings the schema up to the last migration in one synchronous transaction. */
-export function migrate(storage: DurableObjectStorage, now: number): void {
-  storage.transactionSync(() => {
-    const { sql } = storage;
-    sql.exec(
-      'CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
-    );
-    let current =
-      sql.exec<{ version: number | null }>('SELECT MAX(version) AS version FROM _migrations').one().version ??
-      0;
-    for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
-      sql.exec(migration.sql);
-      sql.exec('INSERT INTO _migrations (version, applied_at) VALUES (?, ?)', migration.version, now);
-      current = migration.version;
-    }
-  });
-}

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { tenantIdSchema } from '@aigw/core';
 import { addTo, type Histogram } from './histogram.ts';
-import { ok, parse, refuse, type RpcResult } from './rpc.ts';
+import { ok, parseInput as parse, refuse, type RpcResult } from '@aigw/core';
 import {
   DAY_MS,
   HOUR_MS,
@@ -14,7 +14,8 @@ import {
   type UsageSeries,
 } from './schema.ts';
 import { alignedRange, buildSeries } from './series.ts';
-import { hasSchema, migrate, type MetaRow, type RollupRow } from './tables.ts';
+import { hasSchema, migrate } from '@aigw/core/sqlite';
+import { MIGRATIONS, type MetaRow, type RollupRow } from './tables.ts';
 
 /** Minute rollups serve minute series (≤ 24 h each); two days keep any window of the last day whole. */
 export const MINUTE_RETENTION_MS = 2 * DAY_MS;
@@ -165,7 +166,7 @@ export class UsageStoreDO extends DurableObject<Env> {
 
   #ensureSchema(): void {
     if (this.#hasSchema()) return;
-    migrate(this.ctx.storage, Date.now());
+    migrate(this.ctx.storage, MIGRATIONS, Date.now());
     this.#schemaReady = true;
   }
 

@@ -1,5 +1,5 @@
 import { GatewayError, tenantIdSchema } from '@aigw/core';
-import { unwrap } from './rpc.ts';
+import { unwrap } from '@aigw/core';
 import type { SeriesQueryInput, UsageEventInput, UsageMetrics, UsageSeries } from './schema.ts';
 import type { SeriesOptions, UsageStoreDO } from './usage-store-do.ts';
 

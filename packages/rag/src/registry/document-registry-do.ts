@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { GatewayError } from '@aigw/core';
 import type { EmbedderInfo } from '../embedders/index.ts';
-import { capture, type RpcResult } from '../rpc/result.ts';
+import { capture, type RpcResult } from '@aigw/core';
 import type {
   DocumentMetadata,
   DocumentPage,

@@ -1,5 +1,5 @@
 import type { EmbedderInfo } from '../embedders/index.ts';
-import { unwrap } from '../rpc/result.ts';
+import { unwrap } from '@aigw/core';
 import { assertScope, type TenantScope } from '../scope/index.ts';
 import type { IndexManifest } from '../vector/index.ts';
 import type { DocumentRegistryDO } from './document-registry-do.ts';

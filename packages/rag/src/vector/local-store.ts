@@ -1,4 +1,4 @@
-import { unwrap } from '../rpc/result.ts';
+import { unwrap } from '@aigw/core';
 import { assertScope, type TenantScope } from '../scope/index.ts';
 import type { VectorIndexDO } from './vector-index-do.ts';
 import type {

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { GatewayError } from '@aigw/core';
-import { capture, type RpcResult } from '../rpc/result.ts';
+import { capture, type RpcResult } from '@aigw/core';
 import { indexedMetadata, matchesFilter } from './filter.ts';
 import { checkId, checkUpsert, resolveQueryOptions } from './limits.ts';
 import type {

@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { z } from 'zod';
 import { GENESIS_HASH, entryHash } from './chain.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { ok, refuse, type RpcResult } from './rpc.ts';
+import { ok, refuse, type RpcResult } from '@aigw/core';
 import {
   auditEntryInputSchema,
   auditPageQuerySchema,
@@ -14,7 +14,8 @@ import {
   type AuditPageQuery,
   type AuditVerification,
 } from './schema.ts';
-import { MIGRATIONS, migrate, type EntryRow, type MetaRow } from './tables.ts';
+import { migrate } from '@aigw/core/sqlite';
+import { MIGRATIONS, type EntryRow, type MetaRow } from './tables.ts';
 
 /** Another tenant's ledger and a missing one must be indistinguishable to the caller. */
 const NOT_FOUND = 'No audit ledger exists for this tenant.';
@@ -186,7 +187,7 @@ export class AuditLedgerDO extends DurableObject<Env> {
 
   #ensureSchema(): void {
     if (this.#hasSchema()) return;
-    migrate(this.ctx.storage, Date.now());
+    migrate(this.ctx.storage, MIGRATIONS, Date.now());
     this.#schemaReady = true;
   }
 

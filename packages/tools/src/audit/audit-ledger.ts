@@ -1,6 +1,6 @@
 import { GatewayError } from '@aigw/core';
 import type { AuditLedgerDO } from './audit-ledger-do.ts';
-import { unwrap } from './rpc.ts';
+import { unwrap } from '@aigw/core';
 import type {
   AuditEntry,
   AuditEntryInput,

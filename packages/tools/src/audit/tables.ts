@@ -1,8 +1,4 @@
-/** One schema step. Versions only grow; a shipped step is never edited, a new one is added. */
-export interface Migration {
-  version: number;
-  sql: string;
-}
+import type { Migration } from '@aigw/core/sqlite';
 
 /** The AuditLedgerDO's SQLite schema. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -42,25 +38,3 @@ export type EntryRow = {
   hash: string;
 };
 export type MetaRow = { value: string };
-
-/**
- * Brings the object's SQLite schema up to the last migration, inside one synchronous transaction
- * so an object is never left between two versions.
- */
-export function migrate(storage: DurableObjectStorage, now: number): void {
-  storage.transactionSync(() => {
-    const { sql } = storage;
-    sql.exec(
-      'CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
-    );
-    let current =
-      sql.exec<{ version: number | null }>('SELECT MAX(version) AS version FROM _migrations').one().version ??
-      0;
-    for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue;
-      sql.exec(migration.sql);
-      sql.exec('INSERT INTO _migrations (version, applied_at) VALUES (?, ?)', migration.version, now);
-      current = migration.version;
-    }
-  });
-}
