@@ -40,10 +40,12 @@ export function summarize(values) {
  * workerd process spent meanwhile (and, to show where the rest of the machine went, the fake
  * upstream's and this process's: the load generator plus Miniflare's log handling). Latencies are
  * kept at full resolution (autocannon's own histogram rounds to whole milliseconds, too coarse for
- * sub-10 ms responses).
- * @param {{ url: string, call: HttpCall, connections: number, durationS: number, pids: number[], upstreamPid?: number | undefined }} options
+ * sub-10 ms responses). `requests`, when given, is passed to autocannon as is (per-request
+ * `setupRequest`/`onResponse` hooks, e.g. to spread requests over keys or sessions); `call` then
+ * gives the defaults.
+ * @param {{ url: string, call: HttpCall, connections: number, durationS: number, pids: number[], upstreamPid?: number | undefined, requests?: import('autocannon').Request[] }} options
  */
-export async function loadTest({ url, call, connections, durationS, pids, upstreamPid }) {
+export async function loadTest({ url, call, connections, durationS, pids, upstreamPid, requests }) {
   /** @type {number[]} */
   const latencies = [];
   /** @type {Record<string, number>} */
@@ -63,6 +65,7 @@ export async function loadTest({ url, call, connections, durationS, pids, upstre
         method: call.method,
         headers: call.headers,
         ...(call.body !== undefined ? { body: call.body } : {}),
+        ...(requests !== undefined ? { requests } : {}),
         connections,
         duration: durationS,
         pipelining: 1,

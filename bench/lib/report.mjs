@@ -130,7 +130,7 @@ export function fmt(value, digits = 1) {
 }
 
 /** @param {string[][]} rows */
-function table(rows) {
+export function table(rows) {
   const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const line = (/** @type {string[]} */ row) =>
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');

@@ -70,7 +70,7 @@ const nativeDeltaText = (event) => {
 };
 
 /** @type {Target['answerOf']} */
-const openaiJsonAnswer = (status, _type, body) => {
+export const openaiJsonAnswer = (status, _type, body) => {
   if (status !== 200) return undefined;
   const value = /** @type {{ choices?: { message?: { content?: unknown } }[] } | undefined} */ (
     parseJson(body)
@@ -80,7 +80,7 @@ const openaiJsonAnswer = (status, _type, body) => {
 };
 
 /** @type {Target['answerOf']} */
-const openaiStreamAnswer = (status, type, body) => {
+export const openaiStreamAnswer = (status, type, body) => {
   if (status !== 200 || !type.startsWith('text/event-stream')) return undefined;
   const events = sseEvents(body);
   if (events.at(-1)?.data !== '[DONE]') return undefined;
@@ -88,7 +88,7 @@ const openaiStreamAnswer = (status, type, body) => {
 };
 
 /** @type {Target['answerOf']} */
-const nativeJsonAnswer = (status, _type, body) => {
+export const nativeJsonAnswer = (status, _type, body) => {
   if (status !== 200) return undefined;
   const value = /** @type {Record<string, unknown> | undefined} */ (parseJson(body));
   // The field holding the answer text is the gateway's to name; accept the usual ones.
@@ -100,7 +100,7 @@ const nativeJsonAnswer = (status, _type, body) => {
 };
 
 /** @type {Target['answerOf']} */
-const nativeStreamAnswer = (status, type, body) => {
+export const nativeStreamAnswer = (status, type, body) => {
   if (status !== 200 || !type.startsWith('text/event-stream')) return undefined;
   const events = sseEvents(body);
   if (events.at(-1)?.event !== 'done') return undefined;

@@ -1,7 +1,7 @@
 // The two Workers under test, bundled with esbuild and run through the Miniflare API (not the
 // `wrangler dev` CLI, whose inspector proxy dominates its figures; see TOOLCHAIN.md), each in a
 // workerd process of its own so that its CPU time can be read on its own.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,8 +15,20 @@ import { workerdPids } from './cpu.mjs';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const GATEWAY_WRANGLER_CONFIG = join(root, 'apps/gateway/wrangler.jsonc');
 
-/** The bench tenant's key; only its SHA-256 goes into the registry, as for any tenant. */
-export const BENCH_API_KEY = 'gwk_bench_0123456789abcdef0123456789abcdef';
+/**
+ * A fresh random API key for a bench tenant, made at every run; only its SHA-256 goes into the
+ * registry, as for any tenant, and no plaintext key is ever written down.
+ * @param {string} tenantId
+ */
+export function benchApiKey(tenantId) {
+  return `gwk_${tenantId}_${randomBytes(16).toString('hex')}`;
+}
+
+/** @param {string} key */
+export const keyHash = (key) => createHash('sha256').update(key).digest('hex');
+
+/** The bench tenant's key (generated for this run). */
+export const BENCH_API_KEY = benchApiKey('bench');
 /** The model the bench tenant routes chat to: the `upstream` provider is the fake upstream. */
 export const BENCH_MODEL = 'upstream/fake-model';
 
@@ -32,7 +44,7 @@ export function benchTenantConfig(upstreamPort) {
     apiKeys: [
       {
         id: 'bench',
-        hash: createHash('sha256').update(BENCH_API_KEY).digest('hex'),
+        hash: keyHash(BENCH_API_KEY),
         scopes: ['chat'],
         label: 'bench',
         createdAt: '2026-01-01T00:00:00Z',
@@ -44,15 +56,20 @@ export function benchTenantConfig(upstreamPort) {
 }
 
 /**
- * Compiles the bench tenant with the gateway's own `compileRegistry`, exactly as
- * scripts/build-registry.ts compiles tenants/*: a config the gateway would refuse fails here.
+ * Compiles the bench tenant (and any `extra` tenant configs, e.g. those of bench/lib/tenants.mjs)
+ * with the gateway's own `compileRegistry`, exactly as scripts/build-registry.ts compiles
+ * tenants/*: a config the gateway would refuse fails here.
  * @param {number} upstreamPort
+ * @param {{ id: string }[]} [extra]
  */
-export async function compileBenchRegistry(upstreamPort) {
+export async function compileBenchRegistry(upstreamPort, extra = []) {
   /** @type {typeof import('../../packages/tenancy/src/index.ts')} */
   const tenancy = await tsImport('@aigw/tenancy', import.meta.url);
   const result = tenancy.compileRegistry(
-    [{ file: 'tenants/bench/tenant.config.json', data: benchTenantConfig(upstreamPort) }],
+    [
+      { file: 'tenants/bench/tenant.config.json', data: benchTenantConfig(upstreamPort) },
+      ...extra.map((data) => ({ file: `tenants/${data.id}/tenant.config.json`, data })),
+    ],
     'development',
   );
   if (!result.success) {
@@ -62,7 +79,7 @@ export async function compileBenchRegistry(upstreamPort) {
 }
 
 /**
- * Bundles both Workers into a temporary directory (removed by `cleanup`).
+ * Bundles the Workers (bare, gateway, and the vector-index bench Worker) into a temporary directory (removed by `cleanup`).
  * @param {unknown} registry the compiled registry the gateway bundle embeds
  */
 export async function bundleWorkers(registry) {
@@ -87,6 +104,7 @@ export async function bundleWorkers(registry) {
     entryPoints: {
       bare: join(root, 'bench/workers/bare.ts'),
       gateway: join(root, 'bench/workers/gateway-entry.ts'),
+      'rag-index': join(root, 'bench/workers/rag-index.ts'),
     },
     outdir,
     outExtension: { '.js': '.mjs' },
@@ -110,6 +128,7 @@ export async function bundleWorkers(registry) {
   return {
     barePath: join(outdir, 'bare.mjs'),
     gatewayPath: join(outdir, 'gateway.mjs'),
+    ragIndexPath: join(outdir, 'rag-index.mjs'),
     sizes,
     cleanup: () => rm(outdir, { recursive: true, force: true }),
   };
