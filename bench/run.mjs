@@ -1,6 +1,8 @@
 // `npm run bench`: the gateway against a bare pass-through Worker, both in workerd through the
-// Miniflare API, both in front of the same fast fake OpenAI-compatible upstream, in one run.
-// Prints a table and writes bench/results/<timestamp>.json. Not a test: it never fails on a
+// Miniflare API, both in front of the same fast fake OpenAI-compatible upstream, in one run
+// (suite `core`); then what rate limits, budgets and sessions cost (suite `limits`) and the
+// retrieval figures (suite `rag`), on the same gateway process.
+// Prints tables and writes bench/results/<timestamp>.json. Not a test: it never fails on a
 // missed target. See docs/performance.md for what each figure means.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,11 +14,15 @@ import { parseArgs } from 'node:util';
 import { cpuSupported } from './lib/cpu.mjs';
 import { loadTest, responseTimings } from './lib/load.mjs';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
+import { renderLimitsReport, runLimitsSuite } from './lib/limits.mjs';
+import { renderRagReport, runRagSuite } from './lib/rag.mjs';
 import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
 import { SCENARIOS, probe } from './lib/scenarios.mjs';
+import { suiteTenants } from './lib/tenants.mjs';
 import { bundleWorkers, compileBenchRegistry, gatewayConfigOptions, startWorker } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+const SUITES = ['core', 'limits', 'rag'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -33,6 +39,12 @@ const HELP = `Usage: node bench/run.mjs [options]
   --attempts <n>         at most this many tries per measurement; the least disturbed is kept
                          (default 3)
   --scenarios <ids>      comma-separated subset of: ${SCENARIOS.map((s) => s.id).join(', ')}
+                         (suite core)
+  --suites <ids>         comma-separated subset of: ${SUITES.join(', ')} (default all).
+                         core: the gateway against a bare Worker; limits: chat with rate
+                         limits, budget and sessions on versus off, limiter decisions per
+                         second; rag: local index query latency, ingestion, /search cold
+                         versus cached
   --quick                a ~3 s smoke run per measurement
   --help`;
 
@@ -46,6 +58,7 @@ const { values: args } = parseArgs({
     'max-other-load': { type: 'string' },
     attempts: { type: 'string' },
     scenarios: { type: 'string' },
+    suites: { type: 'string' },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -84,6 +97,12 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const scenarios = SCENARIOS.filter((s) => selected.includes(s.id));
+const suites = args.suites?.split(',').map((id) => id.trim()) ?? SUITES;
+const unknownSuites = suites.filter((id) => !SUITES.includes(id));
+if (unknownSuites.length > 0 || suites.length === 0) {
+  console.error(`unknown suite(s): ${unknownSuites.join(', ')}\n\n${HELP}`);
+  process.exit(2);
+}
 
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 
@@ -132,7 +151,8 @@ try {
   cleanups.push(upstream.stop);
   const upstreamBase = `http://127.0.0.1:${upstream.port}/v1`;
 
-  const registry = await compileBenchRegistry(upstream.port);
+  const tenants = suiteTenants(upstream.port);
+  const registry = await compileBenchRegistry(upstream.port, tenants.configs);
   const bundles = await bundleWorkers(registry);
   cleanups.push(bundles.cleanup);
   const { runtime, bindings: gatewayBindings } = gatewayConfigOptions();
@@ -152,6 +172,16 @@ try {
   });
   cleanups.push(gateway.dispose);
   const workers = { bare, gateway };
+  // The local vector index on its own, for the rag suite's index figures.
+  const ragIndex = suites.includes('rag')
+    ? await startWorker({
+        name: 'rag-index',
+        scriptPath: bundles.ragIndexPath,
+        runtime,
+        options: { durableObjects: { VECTOR_INDEX: { className: 'VectorIndexDO', useSQLite: true } } },
+      })
+    : undefined;
+  if (ragIndex) cleanups.push(ragIndex.dispose);
 
   // Binding kinds with at least one binding (wrangler also lists empty groups such as `email`).
   const declared = Object.entries(gatewayBindings)
@@ -166,6 +196,8 @@ try {
   log(`fake upstream   ${upstreamBase} (pid ${upstream.pid})`);
   log(`bare Worker     ${bare.url} (workerd pid ${bare.pids.join(', ')})`);
   log(`gateway Worker  ${gateway.url} (workerd pid ${gateway.pids.join(', ')}; ${declared.join('; ')})`);
+  if (ragIndex) log(`index Worker    ${ragIndex.url} (workerd pid ${ragIndex.pids.join(', ')})`);
+  log(`suites          ${suites.join(', ')}`);
   log(
     `load            ${options.durationS} s after ${options.warmupS} s warm-up, ${options.connections} connections, ` +
       `${options.rounds} round(s); ${options.timedRequests} timed requests`,
@@ -175,7 +207,7 @@ try {
   const results = [];
   /** @type {Record<string, unknown>} */
   const rawRuns = {};
-  for (const scenario of scenarios) {
+  for (const scenario of suites.includes('core') ? scenarios : []) {
     /** @type {import('./lib/report.mjs').ScenarioResult} */
     const result = {
       id: scenario.id,
@@ -276,13 +308,32 @@ try {
   }
 
   const checks = checkTargets(results);
-  console.log(`\n${renderReport(results, checks)}\n`);
+  if (suites.includes('core')) console.log(`\n${renderReport(results, checks)}\n`);
+
+  /** @type {Record<string, unknown>} */
+  const suiteResults = {};
+  if (suites.includes('limits')) {
+    const limits = await runLimitsSuite({
+      gateway,
+      upstream,
+      keys: { limits: tenants.keys.limits, rl: tenants.keys.rl },
+      options,
+      log,
+    });
+    suiteResults['limits'] = limits;
+    console.log(`\nSessions and limits\n\n${renderLimitsReport(limits)}\n`);
+  }
+  if (suites.includes('rag') && ragIndex) {
+    const rag = await runRagSuite({ gateway, ragIndex, key: tenants.keys.rag, quick: options.quick, log });
+    suiteResults['rag'] = rag;
+    console.log(`\nRetrieval\n\n${renderRagReport(rag)}\n`);
+  }
 
   const report = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
-    options,
+    options: { ...options, suites },
     environment: {
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -303,6 +354,7 @@ try {
     scenarios: results,
     targets: checks,
     runs: rawRuns,
+    suites: suiteResults,
     gatewayLogLines: gateway.logLines(),
   };
   const resultsDir = join(root, 'bench/results');
