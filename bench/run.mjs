@@ -316,7 +316,7 @@ try {
     const limits = await runLimitsSuite({
       gateway,
       upstream,
-      keys: { limits: tenants.keys.limits, rl: tenants.keys.rl },
+      keys: tenants.keys,
       options,
       log,
     });

@@ -130,9 +130,9 @@ function sessionRequests(pool, apply) {
 }
 
 /**
- * @param {{ limitsKey: string, rlKeys: string[], connections: number }} setup
+ * @param {{ limitsKey: string, budgetKey: string, rlKeys: string[], connections: number }} setup
  */
-export function limitsScenarios({ limitsKey, rlKeys, connections }) {
+export function limitsScenarios({ limitsKey, budgetKey, rlKeys, connections }) {
   const poolSize = connections * SESSIONS_PER_CONNECTION;
   const offHeaders = auth(BENCH_API_KEY);
   const onHeaders = auth(limitsKey, { 'cf-connecting-ip': CLIENT_IP });
@@ -255,6 +255,10 @@ export function limitsScenarios({ limitsKey, rlKeys, connections }) {
       call: post('/v1/chat/completions', openaiBody(false), onHeaders),
     },
     {
+      label: 'budget only: bench-budget, stateless',
+      call: post('/v1/chat/completions', openaiBody(false), auth(budgetKey)),
+    },
+    {
       label: 'session only: bench, x-session-id',
       call: post('/v1/chat/completions', openaiBody(false), { ...offHeaders, 'x-session-id': 'breakdown-1' }),
     },
@@ -342,11 +346,12 @@ const failedOf = (load) => load.non2xx + load.errors;
 
 /**
  * Runs the suite.
- * @param {{ gateway: Worker, upstream: { pid: number, stats: () => Promise<{ requests: number }> }, keys: { limits: string, rl: string[] }, options: { durationS: number, warmupS: number, connections: number, attempts: number, maxOtherLoad: number, rounds: number, timedRequests: number }, log: (line: string) => void }} spec
+ * @param {{ gateway: Worker, upstream: { pid: number, stats: () => Promise<{ requests: number }> }, keys: { limits: string, budget: string, rl: string[] }, options: { durationS: number, warmupS: number, connections: number, attempts: number, maxOtherLoad: number, rounds: number, timedRequests: number }, log: (line: string) => void }} spec
  */
 export async function runLimitsSuite({ gateway, upstream, keys, options, log }) {
   const { chat, decisions, breakdown } = limitsScenarios({
     limitsKey: keys.limits,
+    budgetKey: keys.budget,
     rlKeys: keys.rl,
     connections: options.connections,
   });

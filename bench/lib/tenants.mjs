@@ -36,6 +36,7 @@ const models = { chat: BENCH_MODEL, allowed: [BENCH_MODEL] };
  * - `bench-limits`: every rate dimension (tenant, key, IP) and a tenant budget, all far out of
  *   reach, and sessions that keep the last `SESSION_MAX_MESSAGES` messages (so the history a turn
  *   sends is the same size all through a measurement, whatever its length).
+ * - `bench-budget`: only the tenant budget of `bench-limits` (no rate limit), to tell the two apart.
  * - `bench-rl`: only the per-key rate, with `MANY_KEYS` keys: one limiter object per key.
  * - `bench-rag`: retrieval on, the offline embedder `local/hash-384`; chat and /search answers
  *   come from the fake upstream.
@@ -43,11 +44,17 @@ const models = { chat: BENCH_MODEL, allowed: [BENCH_MODEL] };
  */
 export function suiteTenants(upstreamPort) {
   const limits = keysFor('bench-limits', 1, ['chat']);
+  const budget = keysFor('bench-budget', 1, ['chat']);
   const rl = keysFor('bench-rl', MANY_KEYS, ['chat']);
   const rag = keysFor('bench-rag', 1, ['chat', 'search', 'ingest']);
   const common = { environments: ['development'], providers: provider(upstreamPort), models };
   return {
-    keys: { limits: limits.plaintext[0] ?? '', rl: rl.plaintext, rag: rag.plaintext[0] ?? '' },
+    keys: {
+      limits: limits.plaintext[0] ?? '',
+      budget: budget.plaintext[0] ?? '',
+      rl: rl.plaintext,
+      rag: rag.plaintext[0] ?? '',
+    },
     configs: [
       {
         id: 'bench-limits',
@@ -59,6 +66,13 @@ export function suiteTenants(upstreamPort) {
           budgets: { tenant: { tokensPerDay: 1_000_000_000_000, usdPerMonth: 1_000_000_000 } },
         },
         sessions: { maxMessages: SESSION_MAX_MESSAGES },
+      },
+      {
+        id: 'bench-budget',
+        name: 'Bench (budget only)',
+        apiKeys: budget.configs,
+        ...common,
+        limits: { budgets: { tenant: { tokensPerDay: 1_000_000_000_000, usdPerMonth: 1_000_000_000 } } },
       },
       {
         id: 'bench-rl',
