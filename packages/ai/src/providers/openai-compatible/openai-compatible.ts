@@ -1,4 +1,4 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { sseEvents } from '../../stream/sse-events.ts';
 import { ProviderError, isRetryableStatus, parseRetryAfter } from '../../errors.ts';
 import type {
   ChatEvent,
@@ -125,9 +125,7 @@ interface WireChunk {
 
 async function* streamEvents(response: Response, context: ProviderContext): AsyncIterable<ChatEvent> {
   if (!response.body) throw new ProviderError('Empty streaming response', { retryable: true });
-  const events = response.body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream());
+  const events = sseEvents(response.body as ReadableStream<Uint8Array>);
   const toolCalls = new Map<number, ToolCall>();
   let finish: FinishReason | undefined;
   let done = false;

@@ -1,4 +1,4 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { sseEvents } from '../../stream/sse-events.ts';
 import { ProviderError } from '../../errors.ts';
 import type { ChatEvent, ChatParams, FinishReason, Provider, ProviderContext } from '../../types.ts';
 
@@ -78,7 +78,7 @@ interface AiChunk {
 }
 
 async function* streamEvents(stream: ReadableStream<Uint8Array>): AsyncIterable<ChatEvent> {
-  const events = stream.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+  const events = sseEvents(stream);
   let done = false;
   let finish: FinishReason = 'stop';
   for await (const event of events) {
