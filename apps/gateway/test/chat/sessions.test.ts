@@ -20,18 +20,22 @@ const history = (key: string, sessionId: string, query = '') =>
   exports.default.fetch(`http://127.0.0.1:8787/chat/${sessionId}/history${query}`, { headers: demo(key) });
 
 describe('sessions through /chat', () => {
-  it('starts a session when none is named, and continues it with history in the prompt', async () => {
+  it('is stateless without a sessionId, and keeps history per named session', async () => {
+    const oneOff = await (
+      await chat('gwk_demo_acme', { message: 'one-off' })
+    ).json<{ sessionId: string | null }>();
+    expect(oneOff.sessionId).toBeNull();
+    const sessionId = `s-${crypto.randomUUID()}`;
     const first = await (
-      await chat('gwk_demo_acme', { message: 'first message' })
-    ).json<{ sessionId: string; text: string }>();
-    expect(first.sessionId).toMatch(/^ses_[0-9a-f]{32}$/);
+      await chat('gwk_demo_acme', { message: 'first message', sessionId })
+    ).json<{ text: string }>();
     expect(first.text).toContain('turn 1');
     const second = await (
-      await chat('gwk_demo_acme', { message: 'second message', sessionId: first.sessionId })
+      await chat('gwk_demo_acme', { message: 'second message', sessionId })
     ).json<{ text: string }>();
     // The offline model counts the user turns it was sent: the stored history reached it.
     expect(second.text).toContain('turn 2');
-    const page = await (await history('gwk_demo_acme', first.sessionId)).json<History>();
+    const page = await (await history('gwk_demo_acme', sessionId)).json<History>();
     expect(page.messages.map((m) => `${m.role}:${m.status}`)).toEqual([
       'user:complete',
       'assistant:complete',

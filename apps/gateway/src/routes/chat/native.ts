@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { GatewayError, newId } from '@aigw/core';
+import { GatewayError } from '@aigw/core';
 import { sessionIdSchema } from '@aigw/sessions';
 import type { GatewayApp } from '../../context.ts';
 
@@ -17,7 +17,9 @@ export const chatRequest = z
   .object({
     sessionId: sessionIdSchema
       .optional()
-      .describe('Continue this session; omitted, a new session is started and its id returned in `meta`.'),
+      .describe(
+        'Store the turn in this session and send its history to the model (any new id starts one). Omitted: a stateless one-off message.',
+      ),
     message: z.string().min(1).max(100_000).describe('The user message.'),
     model: z.string().min(3).optional().describe('"provider/model" from the tenant\'s allow-list.'),
     system: z.string().max(20_000).optional().describe('System prompt.'),
@@ -56,7 +58,7 @@ const usageSchema = z.object({
 export const chatResponse = z
   .object({
     requestId: z.string(),
-    sessionId: z.string(),
+    sessionId: z.string().nullable(),
     model: z.string(),
     provider: z.string(),
     text: z.string(),
@@ -115,16 +117,17 @@ export function registerNativeChatRoutes(app: GatewayApp): void {
   app.openapi(chatRoute, async (c) => {
     const body = c.req.valid('json');
     const requestId = c.get('requestId');
-    const sessionId = body.sessionId ?? newId('ses');
+    const sessionId = body.sessionId ?? null;
     // Validated before the session is touched: an unknown tool takes no lock.
     const tools = chatTools(c, body.tools ?? []);
     const rag = body.rag ? await chatRagContext(c, body.message, body.system) : undefined;
-    const turn = await beginSessionTurn(c, {
-      sessionId,
-      message: body.message,
-      prompt: rag?.prompt,
-      system: rag?.system ?? body.system,
-    });
+    const system = rag?.system ?? body.system;
+    const prompt = rag?.prompt ?? body.message;
+    // Sessions are explicit: a one-off message (no sessionId) touches no session storage at all.
+    const turn =
+      sessionId === null
+        ? undefined
+        : await beginSessionTurn(c, { sessionId, message: body.message, prompt: rag?.prompt, system });
     const { run, settle } = await startTurn(
       c,
       turn,
@@ -132,7 +135,10 @@ export function registerNativeChatRoutes(app: GatewayApp): void {
         httpRoute: '/chat',
         modelRoute: 'chat',
         requestedModel: body.model,
-        messages: turn.messages,
+        messages: turn?.messages ?? [
+          ...(system !== undefined ? [{ role: 'system' as const, content: system }] : []),
+          { role: 'user' as const, content: prompt },
+        ],
         maxTokens: body.maxTokens,
         temperature: body.temperature,
         tools: tools?.specs,
