@@ -267,9 +267,9 @@ describe('usage store isolation', () => {
     expect(() => usageStore(env.USAGE_STORE, '../x')).toThrow(/Invalid tenant id/);
   });
 
-  it('exposes only record and series over RPC', () => {
+  it('exposes only record, recordMany and series over RPC', () => {
     const methods = Object.getOwnPropertyNames(UsageStoreDO.prototype).filter((n) => n !== 'constructor');
-    expect(methods.sort()).toEqual(['alarm', 'record', 'series']);
+    expect(methods.sort()).toEqual(['alarm', 'record', 'recordMany', 'series']);
   });
 });
 

@@ -13,6 +13,10 @@ export class UsageStore {
     readonly tenantId: string,
   ) {}
 
+  async recordMany(events: readonly UsageEventInput[]): Promise<void> {
+    unwrap(await this.stub.recordMany(this.tenantId, events));
+  }
+
   async record(event: UsageEventInput): Promise<void> {
     unwrap(await this.stub.record(this.tenantId, event));
   }

@@ -3,7 +3,8 @@ import { routePath } from 'hono/route';
 import type { RequestLogLine } from '@aigw/core';
 import { optionalCaller, type GatewayEnv } from '../../context.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
-import { usageEventFrom, usageStore, writeUsageEvent } from '@aigw/observability';
+import { usageEventFrom, writeUsageEvent } from '@aigw/observability';
+import { recordUsage } from '../../lib/usage-batcher.ts';
 
 /**
  * Writes one structured line per request after the response is decided (errors included: the
@@ -37,22 +38,7 @@ export const requestLog = () =>
       const event = usageEventFrom(final, { time: started, ...(cache ? { cacheHit: cache === 'HIT' } : {}) });
       if (event === null) return;
       if (c.env.USAGE_EVENTS) writeUsageEvent(c.env.USAGE_EVENTS, event);
-      waitUntil(
-        c,
-        usageStore(c.env.USAGE_STORE, event.tenantId)
-          .record(event)
-          .catch((error: unknown) => {
-            // Losing a usage event must never fail the request it describes.
-            console.error(
-              JSON.stringify({
-                level: 'error',
-                msg: 'usage event not recorded',
-                requestId: event.requestId,
-                error: String(error),
-              }),
-            );
-          }),
-      );
+      recordUsage(c, event);
     };
     if (usage === undefined) {
       sink(line);
