@@ -4,10 +4,10 @@
 //
 // - Chat, off versus on. Off: the `bench` tenant (no rate limit, no budget) and stateless
 //   requests. On: the `bench-limits` tenant (tenant, key and IP rates far out of reach, a tenant
-//   budget far out of reach) and every request on a stored session. `POST /v1/chat/completions`
-//   is stateless without `x-session-id`, so it is the true off/on pair. The native `POST /chat`
-//   always stores a session (a new one when the body names none), so its "off" is the `bench`
-//   tenant with a new session per request and its "on" the limits plus an existing session.
+//   budget far out of reach) and every request on a stored session: `x-session-id` on
+//   `POST /v1/chat/completions`, `sessionId` in the body of `POST /chat`. Off sends neither.
+//   (Before 01ef382, `/chat` without `sessionId` started a new session on every request, so its
+//   "off" was not stateless; see docs/performance.md.)
 // - Limiter decisions: `GET /tenant` (the cheapest authenticated route) on `bench` (no limit),
 //   on `bench-rl` (per-key rate only) with one key (every decision on one `RateLimiterDO`) and
 //   with its `MANY_KEYS` keys in turn (one object per key), and on `bench-limits` with one key and
@@ -178,7 +178,7 @@ export function limitsScenarios({ limitsKey, budgetKey, rlKeys, connections }) {
       id: `chat-${stream ? 'stream' : 'json'}`,
       title: `POST /chat, ${kind}`,
       off: {
-        label: 'off: bench, new session each',
+        label: 'off: bench, no sessionId',
         call: post('/chat', nativeBody(stream), offHeaders),
         answerOf,
         rateLimited: false,
@@ -571,7 +571,7 @@ export function renderLimitsReport(result) {
   const out = [table(chatRows)];
   out.push(
     '',
-    `off: tenant bench, no rate limit or budget, stateless (/chat: a new session per request). ` +
+    `off: tenant bench, no rate limit or budget, no session id. ` +
       `on: tenant bench-limits, tenant+key+IP rates and a tenant budget (never reached), every ` +
       `request on one of ${result.settings.sessionPool} sessions (${result.settings.sessionMaxMessages} messages kept). ` +
       'c=1 full: median of requests one at a time (ms).',
