@@ -34,9 +34,14 @@ type LimiterRow = { tenant_id: string; tat: number };
  * object runs one call at a time and `check` never awaits before its decision is written, so N
  * concurrent requests against a burst of L admit exactly L.
  *
- * A key that has gone quiet needs no state (a full bucket is the same as none), so an alarm at the
- * TAT deletes the object's storage: limiting per client IP does not leave one object per IP forever.
+ * A key that has gone quiet needs no state (a full bucket is the same as none), so an alarm
+ * `IDLE_GRACE_MS` after the TAT deletes the object's storage: limiting per client IP does not leave
+ * one object per IP forever. The grace keeps a busy key's object (and its schema) alive between
+ * requests; deleting it at the TAT made a key whose bucket refills quickly rebuild its schema on
+ * nearly every check.
  */
+export const IDLE_GRACE_MS = 10 * 60_000;
+
 export class RateLimiterDO extends DurableObject<Env> {
   private schemaReady = false;
   private alarmPending = false;
@@ -66,7 +71,7 @@ export class RateLimiterDO extends DurableObject<Env> {
         this.alarmPending = true;
         // Not awaited on purpose: the output gate holds the reply until the write is durable, and
         // `check` stays synchronous, so no other call can run between the read and the write.
-        void this.ctx.storage.setAlarm(tat);
+        void this.ctx.storage.setAlarm(tat + IDLE_GRACE_MS);
       }
     }
     return result;
@@ -77,9 +82,9 @@ export class RateLimiterDO extends DurableObject<Env> {
     const tat = hasSchema(this.ctx.storage.sql)
       ? this.ctx.storage.sql.exec<{ tat: number }>('SELECT tat FROM limiter WHERE id = 1').toArray()[0]?.tat
       : undefined;
-    if (tat !== undefined && tat > Date.now()) {
+    if (tat !== undefined && tat + IDLE_GRACE_MS > Date.now()) {
       this.alarmPending = true;
-      await this.ctx.storage.setAlarm(tat);
+      await this.ctx.storage.setAlarm(tat + IDLE_GRACE_MS);
       return;
     }
     await this.ctx.storage.deleteAll();
