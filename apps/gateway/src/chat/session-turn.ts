@@ -128,6 +128,15 @@ export async function startTurn(
   }
   c.header('x-gateway-model', run.modelId);
   c.header('x-gateway-provider', run.providerName);
+  // A client that disconnects while no one pulls the stream (its buffer full) would otherwise
+  // leave the call, its session lock and its budget hold waiting for timeouts.
+  c.req.raw.signal.addEventListener(
+    'abort',
+    () => {
+      run.cancel();
+    },
+    { once: true },
+  );
 
   let settled: ReturnType<TurnRun['settle']> | undefined;
   const settle: TurnRun['settle'] = () => {

@@ -211,3 +211,46 @@ describe('streamed /v1 sessions', () => {
     expect(text).toContain('turn 2');
   });
 });
+
+describe('client disconnect', () => {
+  it('settles the turn when the request is aborted even if nobody cancels the body', async () => {
+    const { app, upstream, env, usage } = await chatApp();
+    upstream.script('primary', { kind: 'stall', afterDeltas: 1 });
+    const disconnect = new AbortController();
+    const request = new Request('http://gateway.test/chat', {
+      method: 'POST',
+      headers: { authorization: 'Bearer gwk_test_chat_tenant', 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'going away', sessionId: 's-disconnect' }),
+      signal: disconnect.signal,
+    });
+    const res = await app.request(request, undefined, env);
+    expect(res.status).toBe(200);
+    // The client goes away; the response body is simply never read again.
+    disconnect.abort();
+    expect((await usage()).status).toBe('cancelled');
+    expect(upstream.callsFor('primary')[0]?.aborted).toBe(true);
+    upstream.script('primary', { kind: 'ok' });
+    let next = await app.request(
+      '/chat',
+      {
+        method: 'POST',
+        headers: { authorization: 'Bearer gwk_test_chat_tenant', 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'back again', sessionId: 's-disconnect', stream: false }),
+      },
+      env,
+    );
+    for (let i = 0; i < 20 && next.status === 409; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      next = await app.request(
+        '/chat',
+        {
+          method: 'POST',
+          headers: { authorization: 'Bearer gwk_test_chat_tenant', 'content-type': 'application/json' },
+          body: JSON.stringify({ message: 'back again', sessionId: 's-disconnect', stream: false }),
+        },
+        env,
+      );
+    }
+    expect(next.status).toBe(200);
+  });
+});
