@@ -38,3 +38,17 @@ export function migrate(
     return current;
   });
 }
+
+/** Reads a value from an object's `meta (key TEXT PRIMARY KEY, value TEXT)` table. */
+export function readMeta(sql: SqlStorage, key: string): string | undefined {
+  return sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;
+}
+
+/** Writes a value to an object's `meta` table (insert or replace). */
+export function writeMeta(sql: SqlStorage, key: string, value: string): void {
+  sql.exec(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    key,
+    value,
+  );
+}

@@ -1,6 +1,6 @@
+import { readMeta, writeMeta } from '@aigw/core/sqlite';
 import { DurableObject } from 'cloudflare:workers';
-import { GatewayError } from '@aigw/core';
-import { capture, type RpcResult } from '@aigw/core';
+import { GatewayError, capture, type RpcResult } from '@aigw/core';
 import { indexedMetadata, matchesFilter } from './filter.ts';
 import { checkId, checkUpsert, resolveQueryOptions } from './limits.ts';
 import type {
@@ -183,15 +183,11 @@ export class VectorIndexDO extends DurableObject<unknown> {
   }
 
   private getMeta(key: string): string | undefined {
-    return this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, key).toArray()[0]?.value;
+    return readMeta(this.sql, key);
   }
 
   private setMeta(key: string, value: string): void {
-    this.sql.exec(
-      `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      key,
-      value,
-    );
+    writeMeta(this.sql, key, value);
   }
 
   private load(): Map<string, LoadedVector> {
