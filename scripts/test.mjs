@@ -1,7 +1,22 @@
-// `npm test`: every project's tests in workerd (vitest projects from vitest.workspace.ts), then one
-// plain `N passed, N failed` line that CI can read. Exits with vitest's status.
+// `npm test`: every project's tests (vitest projects from vitest.workspace.ts: workerd for the
+// Worker and packages, Node for scripts, headless chromium for the dashboard), then one plain
+// `N passed, N failed` line that CI can read. Exits with vitest's status.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+
+// The dashboard's end-to-end test drives Debian's chromium (a test tool's own browser download
+// cannot work on these machines). On a fresh machine where we are root, install it; otherwise the
+// test says what is missing.
+const CHROMIUM = '/usr/bin/chromium';
+if (!existsSync(CHROMIUM) && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  console.log('Installing Debian chromium for the dashboard test (apt-get install chromium)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+    stdio: 'inherit',
+    env,
+  });
+}
 
 mkdirSync('test-results', { recursive: true });
 const report = 'test-results/vitest.json';
