@@ -178,7 +178,11 @@ async function firstToken(
   }
 }
 
-async function* continueStream(
+/**
+ * The committed stream: the buffered head, then the provider's events. A plain iterator rather than
+ * a generator, since it sits on every streamed chunk's path and adds nothing but error wrapping.
+ */
+function continueStream(
   head: Head,
   iterator: AsyncIterator<ChatEvent>,
   context: {
@@ -189,25 +193,43 @@ async function* continueStream(
     settings: RoutingConfig;
   },
 ): AsyncIterable<ChatEvent> {
-  yield* head.events;
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  } catch (error) {
-    if (context.signal.aborted) throw error;
-    context.deps.breakers.failure(context.breakerKey, {
-      threshold: context.settings.breakerThreshold,
-      cooldownMs: context.settings.breakerCooldownMs,
-    });
-    const failure = classify(error, context.totalTimeout.aborted);
-    throw new GatewayError(failure.code, `The answer was cut off: ${failure.message}`, { cause: error });
-  } finally {
-    // Ends the upstream call if the consumer stopped early (client disconnect).
+  let index = 0;
+  let closed = false;
+  // Ends the upstream call if the consumer stops early (client disconnect) or the stream fails.
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
     await iterator.return?.();
-  }
+  };
+  const stream: AsyncIterator<ChatEvent> = {
+    async next(): Promise<IteratorResult<ChatEvent>> {
+      const buffered = head.events[index];
+      if (buffered !== undefined) {
+        index += 1;
+        return { done: false, value: buffered };
+      }
+      if (closed) return { done: true, value: undefined };
+      try {
+        const next = await iterator.next();
+        if (next.done) closed = true;
+        return next;
+      } catch (error) {
+        await close().catch(() => undefined);
+        if (context.signal.aborted) throw error;
+        context.deps.breakers.failure(context.breakerKey, {
+          threshold: context.settings.breakerThreshold,
+          cooldownMs: context.settings.breakerCooldownMs,
+        });
+        const failure = classify(error, context.totalTimeout.aborted);
+        throw new GatewayError(failure.code, `The answer was cut off: ${failure.message}`, { cause: error });
+      }
+    },
+    async return(): Promise<IteratorResult<ChatEvent>> {
+      await close();
+      return { done: true, value: undefined };
+    },
+  };
+  return { [Symbol.asyncIterator]: () => stream };
 }
 
 function classify(error: unknown, totalTimedOut: boolean): ProviderError {

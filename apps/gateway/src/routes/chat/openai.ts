@@ -241,11 +241,14 @@ async function* chunkFrames(
       model: run.modelId,
       choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
     });
+  // Content chunks differ only in their text: everything around it is serialised once.
+  const [contentHead, contentTail] = chunk({ content: '\u0000' }, null).split('"\\u0000"');
+  const contentChunk = (text: string) => `${contentHead ?? ''}${JSON.stringify(text)}${contentTail ?? ''}`;
 
   yield chunk({ role: 'assistant', content: '' }, null);
   try {
     for await (const event of run.events) {
-      if (event.type === 'delta') yield chunk({ content: event.text }, null);
+      if (event.type === 'delta') yield contentChunk(event.text);
       else if (event.type === 'tool_calls') {
         yield chunk(
           { tool_calls: event.calls.map((call, index) => ({ index, ...wireToolCall(call) })) },
