@@ -144,7 +144,17 @@ export async function startTurn(
       const outcome = await run.outcome;
       const [saveError] = await Promise.all([
         turn ? turn.finish(outcome) : undefined,
-        hold?.settle(outcome.usage),
+        // A budget write that fails is logged; the answer the client already has stands.
+        hold?.settle(outcome.usage).catch((error: unknown) => {
+          console.error(
+            JSON.stringify({
+              level: 'error',
+              msg: 'budget not settled',
+              requestId: c.get('requestId'),
+              error: String(error),
+            }),
+          );
+        }),
       ]);
       return { outcome, saveError };
     })();
