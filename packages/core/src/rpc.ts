@@ -6,15 +6,15 @@ import { GatewayError, isGatewayError, type ErrorCode, type GatewayErrorDetails 
  * as a plain `Error` (the `GatewayError` class, code and details are lost), so objects return
  * refusals as data and their clients turn them back into the one error type (docs/adr/0002).
  */
-export type RpcResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { code: ErrorCode; message: string; details?: string | null } };
+export type RpcResult<T, C extends ErrorCode = ErrorCode> =
+  { ok: true; value: T } | { ok: false; error: { code: C; message: string; details?: string | null } };
 
-export function ok<T>(value: T): RpcResult<T> {
+export function ok<T>(value: T): RpcResult<T, never> {
   return { ok: true, value };
 }
 
-export function refuse<T>(code: ErrorCode, message: string): RpcResult<T> {
+/** `C` narrows the codes an object may refuse with (e.g. a session's), keeping its type exact. */
+export function refuse<T, C extends ErrorCode = ErrorCode>(code: C, message: string): RpcResult<T, C> {
   return { ok: false, error: { code, message } };
 }
 
@@ -30,7 +30,7 @@ export function capture<T>(fn: () => T): RpcResult<T> {
 }
 
 /** Client side: the value, or the `GatewayError` the object reported. */
-export function unwrap<T>(result: RpcResult<T>): T {
+export function unwrap<T, C extends ErrorCode>(result: RpcResult<T, C>): T {
   if (result.ok) return result.value;
   const raw = result.error.details;
   const details = raw === undefined || raw === null ? undefined : (JSON.parse(raw) as GatewayErrorDetails);
@@ -38,7 +38,10 @@ export function unwrap<T>(result: RpcResult<T>): T {
 }
 
 /** Parses an RPC method's input; a failure is `invalid_request` naming the first issue's path. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): RpcResult<z.output<S>> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): RpcResult<z.output<S>, 'invalid_request'> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return ok(parsed.data);
   const first = parsed.error.issues[0];

@@ -1,3 +1,4 @@
+import type { RpcResult } from '@aigw/core';
 import { z } from 'zod';
 
 /**
@@ -109,5 +110,4 @@ export type SessionErrorCode = 'not_found' | 'session_busy' | 'invalid_request';
  * Object reaches the caller as a plain `Error`: its class and `code` do not survive RPC. The
  * client (`sessionStub`) turns `ok: false` back into a `GatewayError`.
  */
-export type SessionResult<T> =
-  { ok: true; value: T } | { ok: false; error: { code: SessionErrorCode; message: string } };
+export type SessionResult<T> = RpcResult<T, SessionErrorCode>;

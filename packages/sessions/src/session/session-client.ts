@@ -1,10 +1,9 @@
-import { GatewayError } from '@aigw/core';
+import { unwrap } from '@aigw/core';
 import type {
   BeginTurnInput,
   CommitTurnInput,
   HistoryInput,
   HistoryPage,
-  SessionResult,
   TenantRef,
   TurnRef,
 } from './schema.ts';
@@ -46,9 +45,4 @@ export class SessionClient {
     const ref: TenantRef = { tenantId: this.tenantId };
     return unwrap(await this.stub.clear(ref));
   }
-}
-
-function unwrap<T>(result: SessionResult<T>): T {
-  if (result.ok) return result.value;
-  throw new GatewayError(result.error.code, result.error.message);
 }

@@ -1,8 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { z } from 'zod';
 import { buildContext, type BuiltContext, type HistoryCandidate } from '../context/index.ts';
 import { hasSchema, migrate } from '@aigw/core/sqlite';
-import { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from '@aigw/core';
+import { MESSAGE_OVERHEAD_TOKENS, estimateTokens, ok, parseInput as parse, refuse } from '@aigw/core';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { MIGRATIONS, type ContextRow, type LockRow, type MessageRow, type MetaRow } from './tables.ts';
 import {
@@ -18,7 +17,6 @@ import {
   type MessageRole,
   type MessageStatus,
   type RetentionSettings,
-  type SessionErrorCode,
   type SessionResult,
   type StoredMessage,
   type TenantRef,
@@ -41,30 +39,8 @@ export interface TurnCommitted {
   assistant: StoredMessage;
 }
 
-function ok<T>(value: T): SessionResult<T> {
-  return { ok: true, value };
-}
-
-function refuse<T>(code: SessionErrorCode, message: string): SessionResult<T> {
-  return { ok: false, error: { code, message } };
-}
-
 /** Another tenant's session and a missing session must be indistinguishable to the caller. */
 const NOT_FOUND = 'No chat session with this id exists.';
-
-function parse<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-): { ok: true; value: z.infer<S> } | { ok: false; error: { code: 'invalid_request'; message: string } } {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const first = parsed.error.issues[0];
-  const where = first && first.path.length > 0 ? `${first.path.map(String).join('.')}: ` : '';
-  return {
-    ok: false,
-    error: { code: 'invalid_request', message: `${where}${first?.message ?? 'invalid input'}` },
-  };
-}
 
 function toStored(row: MessageRow): StoredMessage {
   return {
