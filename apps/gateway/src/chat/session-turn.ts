@@ -36,18 +36,38 @@ export async function beginSessionTurn(
   const tenant = c.get('tenant');
   const requestId = c.get('requestId');
   const session = sessionStub(c.env.SESSIONS, tenant.id, input.sessionId);
-  const started = await session.beginTurn({
-    requestId,
-    userMessage: input.prompt ?? input.message,
-    system: input.system,
-    contextTokens: tenant.sessions.contextTokens,
-    // The lock must outlive the longest call, or a slow answer could lose its place.
-    lockTtlMs: Math.min(3_600_000, tenant.routing.totalTimeoutMs + 60_000),
-  });
+  // A client that disconnects while nothing of the request is in waitUntil cancels all its work:
+  // a lock the object has just taken (or takes while the model is still to answer) would then be
+  // held until it expires, minutes later. So the request stays alive from before the lock is
+  // taken until the turn is written or released.
+  let released: () => void = () => undefined;
+  waitUntil(
+    c,
+    new Promise<void>((resolve) => {
+      released = resolve;
+    }),
+  );
+  const started = await session
+    .beginTurn({
+      requestId,
+      userMessage: input.prompt ?? input.message,
+      system: input.system,
+      contextTokens: tenant.sessions.contextTokens,
+      // The lock must outlive the longest call, or a slow answer could lose its place.
+      lockTtlMs: Math.min(3_600_000, tenant.routing.totalTimeoutMs + 60_000),
+    })
+    .catch((error: unknown) => {
+      released();
+      throw error;
+    });
 
   let finished: Promise<GatewayError | undefined> | undefined;
   const abort = async () => {
-    await session.abortTurn({ requestId });
+    try {
+      await session.abortTurn({ requestId });
+    } finally {
+      released();
+    }
   };
   return {
     sessionId: input.sessionId,
@@ -77,6 +97,8 @@ export async function beginSessionTurn(
           return undefined;
         } catch (error) {
           return isGatewayError(error) ? error : new GatewayError('internal', undefined, { cause: error });
+        } finally {
+          released();
         }
       })();
       return finished;
@@ -129,14 +151,19 @@ export async function startTurn(
   c.header('x-gateway-model', run.modelId);
   c.header('x-gateway-provider', run.providerName);
   // A client that disconnects while no one pulls the stream (its buffer full) would otherwise
-  // leave the call, its session lock and its budget hold waiting for timeouts.
-  c.req.raw.signal.addEventListener(
-    'abort',
-    () => {
-      run.cancel();
-    },
-    { once: true },
-  );
+  // leave the call, its session lock and its budget hold waiting for timeouts. One that left
+  // while the call was starting will never read nor cancel the response, and its abort event has
+  // already fired: that run is cancelled at once.
+  const signal = c.req.raw.signal;
+  if (signal.aborted) run.cancel();
+  else
+    signal.addEventListener(
+      'abort',
+      () => {
+        run.cancel();
+      },
+      { once: true },
+    );
 
   let settled: ReturnType<TurnRun['settle']> | undefined;
   const settle: TurnRun['settle'] = () => {
