@@ -6,6 +6,9 @@ export type {
   Provider,
   ProviderContext,
   ProviderEnv,
+  RawChatStream,
+  RawChatSummary,
+  RelaySlot,
   Role,
   ToolCall,
   ToolSpec,
@@ -21,4 +24,10 @@ export type { BreakerSettings } from './routing/breaker.ts';
 export { resolveTargets, splitModelId, targetFor } from './routing/resolve.ts';
 export type { ModelRoute, Target } from './routing/resolve.ts';
 export { backoff, routeChat } from './routing/router.ts';
-export type { AttemptRecord, RouteChatRequest, RoutedChat, RouterDeps } from './routing/router.ts';
+export type {
+  AttemptRecord,
+  RelayedUpstream,
+  RouteChatRequest,
+  RoutedChat,
+  RouterDeps,
+} from './routing/router.ts';

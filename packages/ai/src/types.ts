@@ -43,6 +43,35 @@ export interface ChatParams {
   /** Whether the caller streams; a provider may still stream upstream and the router aggregates. */
   stream: boolean;
   signal: AbortSignal;
+  /**
+   * Filled by a provider whose streamed answer already is an OpenAI chunk stream, so that a caller
+   * with nothing to change in it can relay the bytes as they are (see `RelayedUpstream`).
+   */
+  relay?: RelaySlot | undefined;
+}
+
+/** Where a provider offers its raw stream for relaying, once the first token has been read. */
+export interface RelaySlot {
+  detach?: (() => RawChatStream | undefined) | undefined;
+}
+
+/** A provider's OpenAI-format SSE answer, handed over unread past its head. */
+export interface RawChatStream {
+  /** The bytes already read (up to and including the first token), in order. */
+  head: Uint8Array[];
+  /** The rest of the upstream body, unread. */
+  body: ReadableStream<Uint8Array>;
+  /**
+   * Reads the whole relayed text (head and body) once it has passed: its events, whether it
+   * finished (`[DONE]` or a finish reason), and the error it reported itself, if any.
+   */
+  read(text: string): RawChatSummary;
+}
+
+export interface RawChatSummary {
+  events: ChatEvent[];
+  finished: boolean;
+  error?: Error | undefined;
 }
 
 /** The environment providers may use: the Workers AI binding and named secrets. */

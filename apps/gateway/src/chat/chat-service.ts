@@ -1,5 +1,6 @@
 import { GatewayError, isGatewayError } from '@aigw/core';
 import {
+  ProviderError,
   estimateMessagesTokens,
   estimateTokens,
   routeChat,
@@ -15,6 +16,7 @@ import {
 } from '@aigw/ai';
 import type { ApiKeyConfig, TenantConfig } from '@aigw/tenancy';
 import { costOf, type UsageRecord } from '@aigw/observability';
+import { relayBody } from './relay.ts';
 
 export interface ChatInput {
   tenant: TenantConfig;
@@ -72,6 +74,14 @@ export interface ChatRun {
   ttftMs: number;
   /** The events; consume once. Throws `GatewayError` if the upstream fails mid-stream. */
   events: AsyncIterable<TurnEvent>;
+  /**
+   * The answer as the upstream's own OpenAI chunk stream, relayed by the runtime (`relayBody`)
+   * instead of `events`, and accounted from the relayed text at its end. Undefined unless the
+   * provider offers its raw stream and the gateway has nothing to do between chunks: no tools
+   * offered, and any budget cap enforced by the provider itself (the request's max tokens).
+   * `renderError` makes the terminal event written after a cut-off answer.
+   */
+  relay(renderError: (error: GatewayError) => string): ReadableStream<Uint8Array> | undefined;
   /** Aborts the upstream call (client disconnected). */
   cancel(): void;
   outcome: Promise<ChatOutcome>;
@@ -208,7 +218,11 @@ export async function startChat(
     });
   };
 
+  /** How the answer is delivered, once chosen: as events, or relayed as the upstream's bytes. */
+  let delivery: 'events' | 'relay' | undefined;
+
   async function* accounted(): AsyncIterable<TurnEvent> {
+    delivery ??= 'events';
     let current: RoutedChat = first;
     let steps = 0;
     try {
@@ -295,10 +309,47 @@ export async function startChat(
     attempts: first.attempts,
     ttftMs: first.ttftMs,
     events: accounted(),
+    relay: (renderError) => {
+      const capped = input.outputTokenLimit !== undefined && input.maxTokens === undefined;
+      if (delivery !== undefined || state.settled || loop !== undefined || capped) return undefined;
+      const upstream = first.relay();
+      if (upstream === undefined) return undefined;
+      delivery = 'relay';
+      return relayBody(upstream.head, upstream.body, {
+        clientGone: () => {
+          controller.abort(new GatewayError('internal', 'The client closed the connection.'));
+        },
+        end: (text, failure) => {
+          const summary = upstream.read(text);
+          for (const event of summary.events) {
+            if (event.type === 'delta') {
+              state.text += event.text;
+              step.text += event.text;
+            } else if (event.type === 'tool_calls') state.clientCalls.push(...event.calls);
+            else if (event.type === 'usage')
+              step.reported = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
+            else state.finishReason = event.reason;
+          }
+          const problem =
+            failure ??
+            summary.error ??
+            (summary.finished
+              ? undefined
+              : new ProviderError('The provider closed the stream before it finished', { retryable: true }));
+          if (problem !== undefined) {
+            state.finishReason = undefined;
+            if (!controller.signal.aborted) state.error = upstream.failure(problem);
+          }
+          settle();
+          return state.error && renderError(state.error);
+        },
+      });
+    },
     cancel: () => {
       controller.abort(new GatewayError('internal', 'The client closed the connection.'));
-      // The consumer may never have started the events (client gone before the first frame).
-      settle();
+      // The consumer may never have started the events (client gone before the first frame); a
+      // relayed answer is settled when its audit copy ends, with what the client was sent.
+      if (delivery !== 'relay') settle();
     },
     outcome,
   };

@@ -7,7 +7,8 @@ export type Step =
   | { kind: 'ok'; text?: string; usage?: boolean }
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'hang' }
-  | { kind: 'cut'; afterDeltas: number }
+  /** The stream stops after `afterDeltas` deltas: a dropped connection, or with `clean` an orderly close. */
+  | { kind: 'cut'; afterDeltas: number; clean?: boolean }
   | { kind: 'stall'; afterDeltas: number }
   | { kind: 'throw' };
 
@@ -133,11 +134,16 @@ function streamResponse(
   return new Response(
     new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (signal.aborted) return;
+        // Like a real fetch body: an aborted call errors the body.
+        if (signal.aborted) {
+          controller.error(new DOMException('The operation was aborted.', 'AbortError'));
+          return;
+        }
         const frame = frames[index++];
         if (frame === undefined) {
           // A cut stream errors like a dropped connection; a stalled one waits until aborted.
-          if (step.kind === 'cut') controller.error(new TypeError('upstream connection reset'));
+          if (step.kind === 'cut' && step.clean !== true)
+            controller.error(new TypeError('upstream connection reset'));
           else if (step.kind === 'stall') {
             // Like a real fetch body: aborting the request errors the pending read.
             return new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import { GatewayError, type ErrorCode } from '@aigw/core';
 import type { RoutingConfig, TenantConfig } from '@aigw/tenancy';
 import { ProviderError } from '../errors.ts';
 import { PROVIDERS } from '../providers/registry.ts';
-import type { ChatEvent, ChatMessage, ProviderEnv, ToolSpec } from '../types.ts';
+import type { ChatEvent, ChatMessage, ProviderEnv, RawChatStream, RelaySlot, ToolSpec } from '../types.ts';
 import type { CircuitBreakers } from './breaker.ts';
 import { resolveTargets, type ModelRoute, type Target } from './resolve.ts';
 
@@ -46,6 +46,20 @@ export interface RoutedChat {
    * `upstream_timeout`) if the upstream fails after the first token: the answer is then incomplete.
    */
   events: AsyncIterable<ChatEvent>;
+  /**
+   * Hands over the provider's raw OpenAI-format stream instead of `events`, when the provider
+   * offers it (see `RelayedUpstream`); undefined otherwise. Call before consuming `events`.
+   */
+  relay(): RelayedUpstream | undefined;
+}
+
+/** A committed stream relayed as the upstream's own bytes rather than as events. */
+export interface RelayedUpstream extends RawChatStream {
+  /**
+   * The error to report for a relayed stream that failed (`error`: what the body failed with, or
+   * what it reported) or stopped unfinished; counts against the target's circuit breaker.
+   */
+  failure(error: unknown): GatewayError;
 }
 
 /**
@@ -74,6 +88,7 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
       }
       const controller = new AbortController();
       const signal = AbortSignal.any([request.signal, totalTimeout, controller.signal]);
+      const relay: RelaySlot = {};
       const iterator = PROVIDERS[target.config.type]
         .chat(
           {
@@ -84,6 +99,7 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
             tools: request.tools,
             stream: request.stream,
             signal,
+            relay,
           },
           {
             config: target.config,
@@ -101,17 +117,16 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
         const head = await firstToken(iterator, settings.firstTokenTimeoutMs, controller);
         deps.breakers.success(breakerKey);
         attempts.push({ modelId: target.modelId, attempt, outcome: 'ok' });
+        const context = { signal: request.signal, totalTimeout, breakerKey, deps, settings };
         return {
           target,
           attempts,
           ttftMs: now() - started,
-          events: continueStream(head, iterator, {
-            signal: request.signal,
-            totalTimeout,
-            breakerKey,
-            deps,
-            settings,
-          }),
+          events: continueStream(head, iterator, context),
+          relay: () => {
+            const raw = relay.detach?.();
+            return raw && { ...raw, failure: (error) => cutOff(error, context) };
+          },
         };
       } catch (error) {
         controller.abort();
@@ -145,6 +160,14 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
 }
 
 type Head = { events: ChatEvent[] };
+
+interface StreamContext {
+  signal: AbortSignal;
+  totalTimeout: AbortSignal;
+  breakerKey: string;
+  deps: RouterDeps;
+  settings: RoutingConfig;
+}
 
 /** Pulls events until the first token (text, tool calls or finish), bounded by the first-token timeout. */
 async function firstToken(
@@ -185,13 +208,7 @@ async function firstToken(
 function continueStream(
   head: Head,
   iterator: AsyncIterator<ChatEvent>,
-  context: {
-    signal: AbortSignal;
-    totalTimeout: AbortSignal;
-    breakerKey: string;
-    deps: RouterDeps;
-    settings: RoutingConfig;
-  },
+  context: StreamContext,
 ): AsyncIterable<ChatEvent> {
   let index = 0;
   let closed = false;
@@ -216,12 +233,7 @@ function continueStream(
       } catch (error) {
         await close().catch(() => undefined);
         if (context.signal.aborted) throw error;
-        context.deps.breakers.failure(context.breakerKey, {
-          threshold: context.settings.breakerThreshold,
-          cooldownMs: context.settings.breakerCooldownMs,
-        });
-        const failure = classify(error, context.totalTimeout.aborted);
-        throw new GatewayError(failure.code, `The answer was cut off: ${failure.message}`, { cause: error });
+        throw cutOff(error, context);
       }
     },
     async return(): Promise<IteratorResult<ChatEvent>> {
@@ -230,6 +242,16 @@ function continueStream(
     },
   };
   return { [Symbol.asyncIterator]: () => stream };
+}
+
+/** A failure after the first token: counted against the breaker, reported as a cut-off answer. */
+function cutOff(error: unknown, context: StreamContext): GatewayError {
+  context.deps.breakers.failure(context.breakerKey, {
+    threshold: context.settings.breakerThreshold,
+    cooldownMs: context.settings.breakerCooldownMs,
+  });
+  const failure = classify(error, context.totalTimeout.aborted);
+  return new GatewayError(failure.code, `The answer was cut off: ${failure.message}`, { cause: error });
 }
 
 function classify(error: unknown, totalTimedOut: boolean): ProviderError {

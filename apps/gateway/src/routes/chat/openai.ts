@@ -149,6 +149,13 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
     }
 
     const includeUsage = body.stream_options?.include_usage === true;
+    // With usage asked for and no session to write, the upstream's own chunk stream is exactly
+    // what the client asked for: relay its bytes (docs/chat.md, "Relayed streams").
+    const relayed =
+      includeUsage && turn === undefined
+        ? run.relay((error) => sseFrame(toOpenAIErrorBody(error)))
+        : undefined;
+    if (relayed) return c.body(relayed, 200, SSE_HEADERS);
     return c.body(
       sseBody(chunkFrames(run, settle, { id, created, includeUsage }), {
         onCancel: () => {

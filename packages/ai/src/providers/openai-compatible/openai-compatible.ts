@@ -1,4 +1,5 @@
-import { sseEvents } from '../../stream/sse-events.ts';
+import { createParser } from 'eventsource-parser';
+import { sseSource } from '../../stream/sse-events.ts';
 import { ProviderError, isRetryableStatus, parseRetryAfter } from '../../errors.ts';
 import type {
   ChatEvent,
@@ -7,6 +8,7 @@ import type {
   FinishReason,
   Provider,
   ProviderContext,
+  RawChatSummary,
   ToolCall,
 } from '../../types.ts';
 
@@ -52,7 +54,7 @@ export const openAICompatibleProvider: Provider = {
     }
 
     if (!response.ok) throw await upstreamError(response, context);
-    if (params.stream) yield* streamEvents(response, context);
+    if (params.stream) yield* streamEvents(response, params, context);
     else yield* jsonEvents(response);
   },
 };
@@ -123,54 +125,111 @@ interface WireChunk {
   error?: { message?: string };
 }
 
-async function* streamEvents(response: Response, context: ProviderContext): AsyncIterable<ChatEvent> {
-  if (!response.body) throw new ProviderError('Empty streaming response', { retryable: true });
-  const events = sseEvents(response.body as ReadableStream<Uint8Array>);
-  const toolCalls = new Map<number, ToolCall>();
-  let finish: FinishReason | undefined;
-  let done = false;
+/**
+ * The normalised events of an OpenAI chunk stream, one SSE `data` payload at a time: the
+ * streamed path and the relayed one (read once at its end) share it.
+ */
+class ChunkReader {
+  private readonly toolCalls = new Map<number, ToolCall>();
+  private finish: FinishReason | undefined;
+  /** `[DONE]` was seen. */
+  done = false;
 
-  for await (const event of events) {
-    if (event.data === '[DONE]') {
-      done = true;
-      break;
+  constructor(private readonly providerName: string) {}
+
+  /** The events one payload carries; throws `ProviderError` for an error the stream reports. */
+  read(data: string, out: ChatEvent[]): void {
+    if (data === '[DONE]') {
+      this.done = true;
+      return;
     }
-    const chunk = JSON.parse(event.data) as WireChunk;
+    const chunk = JSON.parse(data) as WireChunk;
     if (chunk.error) {
-      throw new ProviderError(`${context.providerName} reported: ${chunk.error.message ?? 'stream error'}`, {
+      throw new ProviderError(`${this.providerName} reported: ${chunk.error.message ?? 'stream error'}`, {
         retryable: true,
       });
     }
     const choice = chunk.choices?.[0];
     const text = choice?.delta?.content;
-    if (text) yield { type: 'delta', text };
+    if (text) out.push({ type: 'delta', text });
     for (const call of choice?.delta?.tool_calls ?? []) {
       const index = call.index ?? 0;
-      const current = toolCalls.get(index) ?? { id: '', name: '', arguments: '' };
-      toolCalls.set(index, {
+      const current = this.toolCalls.get(index) ?? { id: '', name: '', arguments: '' };
+      this.toolCalls.set(index, {
         id: call.id ?? current.id,
         name: current.name + (call.function?.name ?? ''),
         arguments: current.arguments + (call.function?.arguments ?? ''),
       });
     }
-    if (choice?.finish_reason) finish = normaliseFinish(choice.finish_reason);
+    if (choice?.finish_reason) this.finish = normaliseFinish(choice.finish_reason);
     if (chunk.usage) {
-      yield {
+      out.push({
         type: 'usage',
         inputTokens: chunk.usage.prompt_tokens ?? 0,
         outputTokens: chunk.usage.completion_tokens ?? 0,
-      };
+      });
     }
   }
-  // A stream cut before [DONE] and without a finish reason is an incomplete answer, never a
-  // complete one.
-  if (!done && finish === undefined) {
+
+  get finished(): boolean {
+    return this.done || this.finish !== undefined;
+  }
+
+  /** The closing events: the assembled tool calls, then the finish. */
+  end(out: ChatEvent[]): void {
+    if (this.toolCalls.size > 0) out.push({ type: 'tool_calls', calls: [...this.toolCalls.values()] });
+    out.push({ type: 'finish', reason: this.finish ?? 'stop' });
+  }
+}
+
+async function* streamEvents(
+  response: Response,
+  params: ChatParams,
+  context: ProviderContext,
+): AsyncIterable<ChatEvent> {
+  if (!response.body) throw new ProviderError('Empty streaming response', { retryable: true });
+  const source = sseSource(response.body as ReadableStream<Uint8Array>);
+  if (params.relay) {
+    params.relay.detach = () => {
+      const detached = source.detach();
+      return detached && { ...detached, read: (text) => readWhole(text, context.providerName) };
+    };
+  }
+  const reader = new ChunkReader(context.providerName);
+  const out: ChatEvent[] = [];
+  for await (const event of source.events) {
+    reader.read(event.data, out);
+    while (out.length > 0) yield out.shift() as ChatEvent;
+    if (reader.done) break;
+  }
+  if (!reader.finished) {
     throw new ProviderError(`${context.providerName} closed the stream before it finished`, {
       retryable: true,
     });
   }
-  if (toolCalls.size > 0) yield { type: 'tool_calls', calls: [...toolCalls.values()] };
-  yield { type: 'finish', reason: finish ?? 'stop' };
+  reader.end(out);
+  yield* out;
+}
+
+/** A whole relayed stream read at once (`RawChatStream.read`). */
+function readWhole(text: string, providerName: string): RawChatSummary {
+  const reader = new ChunkReader(providerName);
+  const events: ChatEvent[] = [];
+  let error: Error | undefined;
+  const parser = createParser({
+    onEvent: (event) => {
+      if (error !== undefined || reader.done) return;
+      try {
+        reader.read(event.data, events);
+      } catch (thrown) {
+        error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      }
+    },
+  });
+  parser.feed(text);
+  const finished = error === undefined && reader.finished;
+  if (finished) reader.end(events);
+  return { events, finished, error };
 }
 
 async function* jsonEvents(response: Response): AsyncIterable<ChatEvent> {
