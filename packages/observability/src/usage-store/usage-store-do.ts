@@ -69,10 +69,8 @@ export class UsageStoreDO extends DurableObject<Env> {
     if (owner === 'other') return refuse('not_found', NOT_FOUND);
     this.ctx.storage.transactionSync(() => {
       if (owner === 'none') this.#writeMeta('tenant_id', tenant.value);
-      for (const event of events.value) {
-        this.#fold(MINUTE_MS, event);
-        this.#fold(HOUR_MS, event);
-      }
+      // A batch folds into a handful of rows: sum it per row first, then read-merge-write each row once.
+      for (const rollup of rollupsOf(events.value, [MINUTE_MS, HOUR_MS])) this.#merge(rollup);
     });
     if (!this.#alarmScheduled) {
       if ((await this.ctx.storage.getAlarm()) === null) {
@@ -130,48 +128,39 @@ export class UsageStoreDO extends DurableObject<Env> {
     this.#alarmScheduled = false;
   }
 
-  /** Adds one event to its row of the given grain (read, merge, write: histograms are JSON). */
-  #fold(grain: number, event: UsageEvent): void {
+  /** Adds a rollup to its stored row (read, merge, write: histograms are JSON). */
+  #merge(rollup: Rollup): void {
     const { sql } = this.ctx.storage;
-    const start = Math.floor(event.time / grain) * grain;
-    const model = event.model ?? '';
     const existing = sql
       .exec<RollupRow>(
         'SELECT * FROM rollups WHERE grain = ? AND start = ? AND route = ? AND model = ? AND key_id = ?',
-        grain,
-        start,
-        event.route,
-        model,
-        event.keyId,
+        rollup.grain,
+        rollup.start,
+        rollup.route,
+        rollup.model,
+        rollup.keyId,
       )
       .toArray()[0];
-    const errorCodes = JSON.parse(existing?.error_codes ?? '{}') as Record<string, number>;
-    const failed = event.errorCode !== undefined || event.status >= 400;
-    if (failed) {
-      const code = event.errorCode ?? `http_${event.status}`;
-      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
-    }
-    const latency = JSON.parse(existing?.latency_hist ?? '{}') as Histogram;
-    addTo(latency, event.latencyMs);
-    const ttft = JSON.parse(existing?.ttft_hist ?? '{}') as Histogram;
-    if (event.ttftMs !== null) addTo(ttft, event.ttftMs);
+    const errorCodes = addCounts(existing?.error_codes, rollup.errorCodes);
+    const latency = addCounts(existing?.latency_hist, rollup.latency);
+    const ttft = addCounts(existing?.ttft_hist, rollup.ttft);
     sql.exec(
       `INSERT OR REPLACE INTO rollups (grain, start, route, model, key_id, requests, errors, error_codes,
          input_tokens, output_tokens, cost_micro_usd, cache_lookups, cache_hits, latency_hist, ttft_hist)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      grain,
-      start,
-      event.route,
-      model,
-      event.keyId,
-      (existing?.requests ?? 0) + 1,
-      (existing?.errors ?? 0) + (failed ? 1 : 0),
+      rollup.grain,
+      rollup.start,
+      rollup.route,
+      rollup.model,
+      rollup.keyId,
+      (existing?.requests ?? 0) + rollup.requests,
+      (existing?.errors ?? 0) + rollup.errors,
       JSON.stringify(errorCodes),
-      (existing?.input_tokens ?? 0) + event.inputTokens,
-      (existing?.output_tokens ?? 0) + event.outputTokens,
-      (existing?.cost_micro_usd ?? 0) + Math.round(event.costUsd * 1e6),
-      (existing?.cache_lookups ?? 0) + (event.cacheHit === null ? 0 : 1),
-      (existing?.cache_hits ?? 0) + (event.cacheHit === true ? 1 : 0),
+      (existing?.input_tokens ?? 0) + rollup.inputTokens,
+      (existing?.output_tokens ?? 0) + rollup.outputTokens,
+      (existing?.cost_micro_usd ?? 0) + rollup.costMicroUsd,
+      (existing?.cache_lookups ?? 0) + rollup.cacheLookups,
+      (existing?.cache_hits ?? 0) + rollup.cacheHits,
       JSON.stringify(latency),
       JSON.stringify(ttft),
     );
@@ -203,4 +192,77 @@ export class UsageStoreDO extends DurableObject<Env> {
       value,
     );
   }
+}
+
+/** A batch's sums for one rollup row (grain × start × route × model × key). */
+interface Rollup {
+  grain: number;
+  start: number;
+  route: string;
+  model: string;
+  keyId: string;
+  requests: number;
+  errors: number;
+  errorCodes: Record<string, number>;
+  inputTokens: number;
+  outputTokens: number;
+  costMicroUsd: number;
+  cacheLookups: number;
+  cacheHits: number;
+  latency: Histogram;
+  ttft: Histogram;
+}
+
+/** Sums events into their rows of each grain. */
+function rollupsOf(events: readonly UsageEvent[], grains: readonly number[]): Iterable<Rollup> {
+  const rows = new Map<string, Rollup>();
+  for (const event of events) {
+    const model = event.model ?? '';
+    for (const grain of grains) {
+      const start = Math.floor(event.time / grain) * grain;
+      const id = JSON.stringify([grain, start, event.route, model, event.keyId]);
+      let row = rows.get(id);
+      if (row === undefined) {
+        row = {
+          grain,
+          start,
+          route: event.route,
+          model,
+          keyId: event.keyId,
+          requests: 0,
+          errors: 0,
+          errorCodes: {},
+          inputTokens: 0,
+          outputTokens: 0,
+          costMicroUsd: 0,
+          cacheLookups: 0,
+          cacheHits: 0,
+          latency: {},
+          ttft: {},
+        };
+        rows.set(id, row);
+      }
+      row.requests += 1;
+      if (event.errorCode !== undefined || event.status >= 400) {
+        const code = event.errorCode ?? `http_${event.status}`;
+        row.errors += 1;
+        row.errorCodes[code] = (row.errorCodes[code] ?? 0) + 1;
+      }
+      row.inputTokens += event.inputTokens;
+      row.outputTokens += event.outputTokens;
+      row.costMicroUsd += Math.round(event.costUsd * 1e6);
+      if (event.cacheHit !== null) row.cacheLookups += 1;
+      if (event.cacheHit === true) row.cacheHits += 1;
+      addTo(row.latency, event.latencyMs);
+      if (event.ttftMs !== null) addTo(row.ttft, event.ttftMs);
+    }
+  }
+  return rows.values();
+}
+
+/** A stored JSON count map plus new counts. */
+function addCounts(stored: string | undefined, added: Record<string, number>): Record<string, number> {
+  const counts = JSON.parse(stored ?? '{}') as Record<string, number>;
+  for (const [key, n] of Object.entries(added)) counts[key] = (counts[key] ?? 0) + n;
+  return counts;
 }
