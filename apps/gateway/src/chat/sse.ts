@@ -6,35 +6,80 @@ export function sseFrame(data: unknown, event?: string): string {
   return `${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`;
 }
 
+/**
+ * How long a frame may wait unread before the client counts as gone. workerd does not always
+ * report a disconnect: when the next frame is ready at once, the body is simply no longer read (no
+ * abort, no cancel), which would leave the call, its session lock and its budget hold waiting for
+ * their timeouts (docs/sessions.md). A live client reads within this even when slow, like nginx's
+ * `send_timeout`; time spent waiting for the upstream does not count.
+ */
+export const CLIENT_IDLE_MS = 30_000;
+
 export interface SseOptions {
   /** Called when the client goes away before the stream ends: cancel the upstream call. */
   onCancel: () => void;
   /** The terminal frame for a failure the frame source did not handle itself (a bug). */
   onUnexpected: (error: unknown) => string;
+  /** See `CLIENT_IDLE_MS` (the default); tests shorten it. */
+  idleMs?: number;
 }
 
 /**
  * A `text/event-stream` response body pulled from `frames` one at a time, so backpressure reaches
  * the upstream and nothing is buffered ahead of the client. Whatever happens, the stream ends with
- * the source's own terminal frame or the `onUnexpected` one.
+ * the source's own terminal frame or the `onUnexpected` one, unless the client is gone: it
+ * cancelled, or left a frame unread for `idleMs` (then `onCancel` runs and the body errors).
  */
 export function sseBody(frames: AsyncIterable<string>, options: SseOptions): ReadableStream<Uint8Array> {
   const iterator = frames[Symbol.asyncIterator]();
+  const idleMs = options.idleMs ?? CLIENT_IDLE_MS;
+  // One timer per stream, re-armed lazily, rather than one per frame: frames are the hot path.
+  let unreadSince: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let finished = false;
+  const finish = (): void => {
+    finished = true;
+    clearTimeout(timer);
+  };
+  const abandon = (): void => {
+    options.onCancel();
+    void iterator.return?.().catch(() => undefined);
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      unreadSince = undefined;
       try {
         const next = await iterator.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
+        if (next.done) {
+          finish();
+          controller.close();
+          return;
+        }
+        controller.enqueue(encoder.encode(next.value));
+        unreadSince = Date.now();
+        const check = (): void => {
+          timer = undefined;
+          if (finished || unreadSince === undefined) return;
+          const waited = Date.now() - unreadSince;
+          if (waited < idleMs) {
+            timer = setTimeout(check, idleMs - waited);
+            return;
+          }
+          finish();
+          abandon();
+          controller.error(new Error(`The client read nothing for ${idleMs} ms.`));
+        };
+        timer ??= setTimeout(check, idleMs);
       } catch (error) {
+        finish();
         controller.enqueue(encoder.encode(options.onUnexpected(error)));
         controller.close();
       }
     },
     cancel() {
-      options.onCancel();
-      // Not awaited: the source may be mid-read on an upstream that only now sees the abort.
-      void iterator.return?.().catch(() => undefined);
+      finish();
+      // Not awaited inside: the source may be mid-read on an upstream that only now sees the abort.
+      abandon();
     },
   });
 }
