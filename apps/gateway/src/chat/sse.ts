@@ -39,7 +39,7 @@ export function sseBody(frames: AsyncIterable<string>, options: SseOptions): Rea
   let finished = false;
   const finish = (): void => {
     finished = true;
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   };
   const abandon = (): void => {
     options.onCancel();

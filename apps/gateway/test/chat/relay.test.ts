@@ -116,7 +116,7 @@ describe('relayed OpenAI streams', () => {
   it('cancels the upstream call when the client stops reading a stream still in flight', async () => {
     const { post, upstream, usage } = await chatApp();
     const long = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
-    upstream.script('primary', { kind: 'ok', text: long });
+    upstream.script('primary', { kind: 'ok', text: long, frameDelayMs: 5 });
     const res = await post('/v1/chat/completions', relayable);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();

@@ -4,7 +4,8 @@
  * steps, one step per call, the last step repeating.
  */
 export type Step =
-  | { kind: 'ok'; text?: string; usage?: boolean }
+  /** A whole answer; with `frameDelayMs`, streamed one frame per that many ms, like a real model. */
+  | { kind: 'ok'; text?: string; usage?: boolean; frameDelayMs?: number }
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'hang' }
   /** The stream stops after `afterDeltas` deltas: a dropped connection, or with `clean` an orderly close. */
@@ -133,7 +134,10 @@ function streamResponse(
   let index = 0;
   return new Response(
     new ReadableStream<Uint8Array>({
-      pull(controller) {
+      async pull(controller) {
+        if (step.kind === 'ok' && step.frameDelayMs !== undefined && index > 0) {
+          await new Promise((resolve) => setTimeout(resolve, step.frameDelayMs));
+        }
         // Like a real fetch body: an aborted call errors the body.
         if (signal.aborted) {
           controller.error(new DOMException('The operation was aborted.', 'AbortError'));
