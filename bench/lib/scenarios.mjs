@@ -24,13 +24,13 @@ const MESSAGES = [
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const GATEWAY_HEADERS = { ...JSON_HEADERS, authorization: `Bearer ${BENCH_API_KEY}` };
 
-/** @param {boolean} stream */
-const openaiBody = (stream) =>
+/** @param {boolean} stream @param {boolean} [includeUsage] */
+const openaiBody = (stream, includeUsage = stream) =>
   JSON.stringify({
     model: BENCH_MODEL,
     messages: MESSAGES,
     stream,
-    ...(stream ? { stream_options: { include_usage: true } } : {}),
+    ...(includeUsage ? { stream_options: { include_usage: true } } : {}),
   });
 
 /** @param {boolean} stream */
@@ -150,6 +150,24 @@ export const SCENARIOS = [
     stream: true,
     twin: 'openai-json',
     targets: openaiStream,
+  },
+  {
+    // Without include_usage the gateway cannot relay the upstream's bytes (docs/chat.md) and
+    // frames every chunk itself: the stream path of /chat, tools and sessions.
+    id: 'openai-stream-framed',
+    title: 'POST /v1/chat/completions, stream, no include_usage (gateway-framed)',
+    stream: true,
+    twin: 'openai-json',
+    targets: {
+      bare: {
+        ...openaiStream.bare,
+        call: post('/v1/chat/completions', openaiBody(true, false), JSON_HEADERS),
+      },
+      gateway: {
+        ...openaiStream.gateway,
+        call: post('/v1/chat/completions', openaiBody(true, false), GATEWAY_HEADERS),
+      },
+    },
   },
   {
     id: 'chat-json',

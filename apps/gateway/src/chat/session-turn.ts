@@ -7,6 +7,7 @@ import { startChat, type ChatInput, type ChatOutcome, type ChatRun, type ToolLoo
 import { callerOf, reportUsage, routerDeps } from './deps.ts';
 import { holdBudget, type BudgetHold } from './budget.ts';
 import { waitUntil } from '../lib/wait-until.ts';
+import { CLIENT_IDLE_MS } from './sse.ts';
 
 /** A chat turn on a stored session (docs/sessions.md): begin → commit | abort, exactly once. */
 export interface SessionTurn {
@@ -115,6 +116,13 @@ export interface TurnRun {
    * that starts its next turn on `done` finds the session free.
    */
   settle: () => Promise<{ outcome: ChatOutcome; saveError: GatewayError | undefined }>;
+  /**
+   * How long a streamed frame may wait unread before the client counts as gone (`sseBody`):
+   * `CLIENT_IDLE_MS` when the call holds a session lock or a budget reservation, which a vanished
+   * client must not keep until they expire; undefined otherwise (the call then ends at its total
+   * timeout, and the watch's timer would cost every stream).
+   */
+  clientIdleMs: number | undefined;
 }
 
 /**
@@ -188,5 +196,5 @@ export async function startTurn(
     return settled;
   };
   waitUntil(c, settle());
-  return { run, settle };
+  return { run, settle, clientIdleMs: turn !== undefined || hold !== undefined ? CLIENT_IDLE_MS : undefined };
 }

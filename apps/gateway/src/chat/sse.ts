@@ -20,8 +20,11 @@ export interface SseOptions {
   onCancel: () => void;
   /** The terminal frame for a failure the frame source did not handle itself (a bug). */
   onUnexpected: (error: unknown) => string;
-  /** See `CLIENT_IDLE_MS` (the default); tests shorten it. */
-  idleMs?: number;
+  /**
+   * How long a frame may wait unread before the client counts as gone (see `CLIENT_IDLE_MS`);
+   * undefined: no watch.
+   */
+  idleMs?: number | undefined;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface SseOptions {
  */
 export function sseBody(frames: AsyncIterable<string>, options: SseOptions): ReadableStream<Uint8Array> {
   const iterator = frames[Symbol.asyncIterator]();
-  const idleMs = options.idleMs ?? CLIENT_IDLE_MS;
+  const { idleMs } = options;
   // One timer per stream, re-armed lazily, rather than one per frame: frames are the hot path.
   let unreadSince: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -56,6 +59,7 @@ export function sseBody(frames: AsyncIterable<string>, options: SseOptions): Rea
           return;
         }
         controller.enqueue(encoder.encode(next.value));
+        if (idleMs === undefined) return;
         unreadSince = Date.now();
         const check = (): void => {
           timer = undefined;

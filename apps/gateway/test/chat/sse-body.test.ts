@@ -8,6 +8,20 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('sseBody and clients that stop reading', () => {
+  it('keeps no watch without idleMs (calls holding no lock or reservation)', async () => {
+    let cancelled = 0;
+    async function* frames() {
+      await Promise.resolve();
+      yield 'data: 0\n\n';
+      yield 'data: 1\n\n';
+    }
+    const reader = sseBody(frames(), { onCancel: () => cancelled++, onUnexpected: () => '' }).getReader();
+    await reader.read();
+    await sleep(60);
+    expect(cancelled).toBe(0);
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: 1\n\n');
+  });
+
   it('treats a frame left unread for idleMs as a client gone: cancels the call and stops the source', async () => {
     let cancelled = 0;
     let stopped = false;

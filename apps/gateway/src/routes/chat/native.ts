@@ -128,7 +128,7 @@ export function registerNativeChatRoutes(app: GatewayApp): void {
       sessionId === null
         ? undefined
         : await beginSessionTurn(c, { sessionId, message: body.message, prompt: rag?.prompt, system });
-    const { run, settle } = await startTurn(
+    const { run, settle, clientIdleMs } = await startTurn(
       c,
       turn,
       {
@@ -170,6 +170,7 @@ export function registerNativeChatRoutes(app: GatewayApp): void {
         onCancel: () => {
           run.cancel();
         },
+        idleMs: clientIdleMs,
         onUnexpected: () =>
           sseFrame({ code: 'internal', message: 'The stream failed unexpectedly.', requestId }, 'error'),
       }),

@@ -93,7 +93,7 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
       sessionHeader === undefined
         ? undefined
         : await beginSessionTurn(c, sessionTurnInput(sessionHeader, messages));
-    const { run, settle } = await startTurn(
+    const { run, settle, clientIdleMs } = await startTurn(
       c,
       turn,
       {
@@ -161,6 +161,7 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
         onCancel: () => {
           run.cancel();
         },
+        idleMs: clientIdleMs,
         onUnexpected: () =>
           sseFrame(toOpenAIErrorBody(new GatewayError('internal', 'The stream failed unexpectedly.'))),
       }),
