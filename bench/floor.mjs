@@ -18,8 +18,9 @@ import { gatewayConfigOptions, startWorker } from './lib/workers.mjs';
 const MODES = {
   native: 'stream: the upstream response returned as is (the runtime pipes it)',
   'tee-audit': 'stream: tee, one branch to the client, one read whole at the end',
-  relay: "stream: the gateway's relay (2 chunks read in JS, rest tee'd and piped natively, tail)",
-  'relay-lite': 'stream: relay, the audit branch read whole by the runtime (no pipe into a second stream)',
+  relay: "stream: relay with its audit copy piped into a second stream (the gateway's first version)",
+  'relay-lite':
+    "stream: the gateway's relay: 2 chunks read in JS, rest tee'd, client copy piped, audit read whole",
   writer: 'stream: each chunk read in JS and written to a native IdentityTransformStream',
   pump: 'stream: each chunk read in JS and enqueued in a JS ReadableStream (pull)',
   parse: 'stream: pump + SSE parse + JSON.parse/stringify of every event',

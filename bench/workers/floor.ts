@@ -35,7 +35,10 @@ function pump(
   });
 }
 
-/** The gateway's relay (apps/gateway/src/chat/relay.ts) in miniature: head read in JavaScript, rest tee'd natively. */
+/**
+ * The gateway's relay (apps/gateway/src/chat/relay.ts) in miniature: head read in JavaScript, rest
+ * tee'd natively; `lite` is the shipped form (audit copy read whole), without it the first version.
+ */
 async function relay(body: ReadableStream<Uint8Array>, lite = false): Promise<ReadableStream<Uint8Array>> {
   const reader = body.getReader();
   const head: Uint8Array[] = [];
