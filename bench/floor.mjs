@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
 import { loadTest } from './lib/load.mjs';
-import { gatewayConfigOptions, startWorker } from './lib/workers.mjs';
+import { WORKER_BUNDLE_OPTIONS, gatewayConfigOptions, startWorker } from './lib/workers.mjs';
 
 const MODES = {
   native: 'stream: the upstream response returned as is (the runtime pipes it)',
@@ -60,13 +60,7 @@ try {
   await build({
     entryPoints: [fileURLToPath(new URL('./workers/floor.ts', import.meta.url))],
     outfile: script,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
-    target: 'es2022',
-    external: ['node:*', 'cloudflare:*'],
+    ...WORKER_BUNDLE_OPTIONS,
     logLevel: 'warning',
   });
   const { runtime } = gatewayConfigOptions();

@@ -79,6 +79,21 @@ export async function compileBenchRegistry(upstreamPort, extra = []) {
 }
 
 /**
+ * As wrangler bundles a Worker: ES modules, the workerd export conditions, Node built-ins left to
+ * `nodejs_compat`, no minification (so profiles stay readable).
+ * @satisfies {import('esbuild').BuildOptions}
+ */
+export const WORKER_BUNDLE_OPTIONS = {
+  bundle: true,
+  format: /** @type {const} */ ('esm'),
+  platform: /** @type {const} */ ('neutral'),
+  conditions: ['workerd', 'worker', 'browser'],
+  mainFields: ['browser', 'module', 'main'],
+  target: 'es2022',
+  external: ['node:*', 'cloudflare:*'],
+};
+
+/**
  * Bundles the Workers (bare, gateway, and the vector-index bench Worker) into a temporary directory (removed by `cleanup`).
  * @param {unknown} registry the compiled registry the gateway bundle embeds
  */
@@ -108,15 +123,7 @@ export async function bundleWorkers(registry) {
     },
     outdir,
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    format: 'esm',
-    // As wrangler bundles a Worker: the workerd export conditions, Node built-ins left to
-    // `nodejs_compat`, no minification (so profiles stay readable).
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
-    target: 'es2022',
-    external: ['node:*', 'cloudflare:*'],
+    ...WORKER_BUNDLE_OPTIONS,
     define: { __BENCH_REGISTRY__: JSON.stringify(registry) },
     plugins: [benchRegistry],
     metafile: true,
