@@ -220,6 +220,10 @@ export async function startChat(
 
   /** How the answer is delivered, once chosen: as events, or relayed as the upstream's bytes. */
   let delivery: 'events' | 'relay' | undefined;
+  /** Aborts the upstream call for a client that went away. */
+  const clientGone = (): void => {
+    controller.abort(new GatewayError('internal', 'The client closed the connection.'));
+  };
 
   async function* accounted(): AsyncIterable<TurnEvent> {
     delivery ??= 'events';
@@ -316,9 +320,7 @@ export async function startChat(
       if (upstream === undefined) return undefined;
       delivery = 'relay';
       return relayBody(upstream.head, upstream.body, {
-        clientGone: () => {
-          controller.abort(new GatewayError('internal', 'The client closed the connection.'));
-        },
+        clientGone,
         end: (text, failure) => {
           const summary = upstream.read(text);
           for (const event of summary.events) {
@@ -346,7 +348,7 @@ export async function startChat(
       });
     },
     cancel: () => {
-      controller.abort(new GatewayError('internal', 'The client closed the connection.'));
+      clientGone();
       // The consumer may never have started the events (client gone before the first frame); a
       // relayed answer is settled when its audit copy ends, with what the client was sent.
       if (delivery !== 'relay') settle();
