@@ -48,6 +48,19 @@ export function sseBody(frames: AsyncIterable<string>, options: SseOptions): Rea
     options.onCancel();
     void iterator.return?.().catch(() => undefined);
   };
+  /** Counts the client as gone once the frame enqueued at `unreadSince` has waited `idleMs` unread. */
+  const check = (controller: ReadableStreamDefaultController<Uint8Array>, ms: number): void => {
+    timer = undefined;
+    if (finished || unreadSince === undefined) return;
+    const waited = Date.now() - unreadSince;
+    if (waited < ms) {
+      timer = setTimeout(check, ms - waited, controller, ms);
+      return;
+    }
+    finish();
+    abandon();
+    controller.error(new Error(`The client read nothing for ${ms} ms.`));
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       unreadSince = undefined;
@@ -61,19 +74,7 @@ export function sseBody(frames: AsyncIterable<string>, options: SseOptions): Rea
         controller.enqueue(encoder.encode(next.value));
         if (idleMs === undefined) return;
         unreadSince = Date.now();
-        const check = (): void => {
-          timer = undefined;
-          if (finished || unreadSince === undefined) return;
-          const waited = Date.now() - unreadSince;
-          if (waited < idleMs) {
-            timer = setTimeout(check, idleMs - waited);
-            return;
-          }
-          finish();
-          abandon();
-          controller.error(new Error(`The client read nothing for ${idleMs} ms.`));
-        };
-        timer ??= setTimeout(check, idleMs);
+        timer ??= setTimeout(check, idleMs, controller, idleMs);
       } catch (error) {
         finish();
         controller.enqueue(encoder.encode(options.onUnexpected(error)));
