@@ -357,6 +357,18 @@ export async function startChat(
   };
 }
 
+/** The error for a run that stopped without finishing (and without an error of its own). */
+export function unfinishedError(): GatewayError {
+  return new GatewayError('upstream_error', 'The model stopped without finishing.');
+}
+
+/** A non-streamed answer that broke off is an error, never a complete answer. */
+export function finishOf(outcome: ChatOutcome): FinishReason {
+  if (outcome.error) throw outcome.error;
+  if (outcome.finishReason === undefined) throw unfinishedError();
+  return outcome.finishReason;
+}
+
 /** Consumes a run to its end (non-streamed answers); rethrows a mid-stream failure. */
 export async function drain(run: ChatRun): Promise<ChatOutcome> {
   const iterator = run.events[Symbol.asyncIterator]();

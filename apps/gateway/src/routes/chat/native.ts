@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { GatewayError } from '@aigw/core';
 import { sessionIdSchema } from '@aigw/sessions';
 import type { GatewayApp } from '../../context.ts';
 
-import type { ChatOutcome, ChatRun, ToolOutcome } from '../../chat/chat-service.ts';
+import { finishOf, type ChatOutcome, type ChatRun, type ToolOutcome } from '../../chat/chat-service.ts';
 import { chatTools } from '../../chat/tools.ts';
 import type { ToolCall } from '@aigw/ai';
 import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-turn.ts';
@@ -242,12 +241,4 @@ async function collectToolSteps(run: ChatRun): Promise<ReturnType<typeof toolRes
 export function usageOf(outcome: ChatOutcome): z.infer<typeof usageSchema> {
   const { inputTokens, outputTokens, estimated, costUsd, latencyMs, ttftMs } = outcome.usage;
   return { inputTokens, outputTokens, estimated, costUsd, latencyMs, ttftMs };
-}
-
-/** A non-streamed answer that broke off is an error, never a complete answer. */
-function finishOf(outcome: ChatOutcome): NonNullable<ChatOutcome['finishReason']> {
-  if (outcome.error) throw outcome.error;
-  if (outcome.finishReason === undefined)
-    throw new GatewayError('upstream_error', 'The model stopped without finishing.');
-  return outcome.finishReason;
 }

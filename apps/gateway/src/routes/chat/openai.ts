@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { GatewayError } from '@aigw/core';
 import type { ChatMessage, ToolCall } from '@aigw/ai';
 import type { GatewayApp } from '../../context.ts';
-import { drain, type ChatRun } from '../../chat/chat-service.ts';
+import { drain, finishOf, unfinishedError, type ChatRun } from '../../chat/chat-service.ts';
 import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-turn.ts';
 import { chatTools, splitClientTools } from '../../chat/tools.ts';
 import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
@@ -116,8 +116,7 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
       await drain(run);
       const { outcome, saveError } = await settle();
       if (saveError) throw saveError;
-      if (outcome.finishReason === undefined)
-        throw new GatewayError('upstream_error', 'The model stopped without finishing.');
+      const finishReason = finishOf(outcome);
       const { inputTokens, outputTokens } = outcome.usage;
       return c.json(
         {
@@ -134,7 +133,7 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
                 refusal: null,
                 ...(outcome.toolCalls.length > 0 ? { tool_calls: outcome.toolCalls.map(wireToolCall) } : {}),
               },
-              finish_reason: outcome.finishReason,
+              finish_reason: finishReason,
               logprobs: null,
             },
           ],
@@ -269,11 +268,7 @@ async function* chunkFrames(
   }
   // The session turn is stored before the terminal chunk, so a client's next turn finds it free.
   const { outcome, saveError } = await settle();
-  const failure =
-    outcome.error ??
-    (outcome.finishReason === undefined
-      ? new GatewayError('upstream_error', 'The model stopped without finishing.')
-      : saveError);
+  const failure = outcome.error ?? (outcome.finishReason === undefined ? unfinishedError() : saveError);
   if (failure || outcome.finishReason === undefined) {
     // OpenAI SDKs raise an APIError on a chunk carrying `error`; no [DONE] follows, so the answer
     // can never be taken as complete.
