@@ -13,7 +13,7 @@
 //   with its `MANY_KEYS` keys in turn (one object per key), and on `bench-limits` with one key and
 //   one client IP (three decisions per request: tenant, key and IP).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadTest, responseTimings } from './load.mjs';
+import { loadTest, responseTimings, send } from './load.mjs';
 import { fmt, medianOf, table } from './report.mjs';
 import {
   EXPECTED_ANSWER,
@@ -278,19 +278,12 @@ export function limitsScenarios({ limitsKey, budgetKey, rlKeys, connections }) {
  */
 async function probe(url, target) {
   const call = target.timedCall ?? target.call;
-  const res = await fetch(`${url}${call.path}`, {
-    method: call.method,
-    headers: call.headers,
-    ...(call.body !== undefined ? { body: call.body } : {}),
-  });
-  const body = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  if (res.status < 200 || res.status >= 300)
-    return `${call.method} ${call.path}: ${res.status} ${body.slice(0, 300)}`;
-  if (target.answerOf && target.answerOf(res.status, type, body) !== EXPECTED_ANSWER) {
+  const { status, type, headers, body } = await send(url, call);
+  if (status < 200 || status >= 300) return `${call.method} ${call.path}: ${status} ${body.slice(0, 300)}`;
+  if (target.answerOf && target.answerOf(status, type, body) !== EXPECTED_ANSWER) {
     return `${call.method} ${call.path}: unexpected answer ${body.slice(0, 300)}`;
   }
-  const limited = res.headers.has('ratelimit-limit');
+  const limited = headers.has('ratelimit-limit');
   if (limited !== target.rateLimited) {
     return `${call.method} ${call.path}: RateLimit headers ${limited ? 'present' : 'absent'}, expected the opposite`;
   }

@@ -196,6 +196,22 @@ function timeOne(agent, target, call, isContent) {
 }
 
 /**
+ * Sends one call untimed and reads its whole answer (the harness's probes before a measurement).
+ * @param {string} url
+ * @param {HttpCall} call
+ * @returns {Promise<{ status: number, type: string, headers: Headers, body: string }>}
+ */
+export async function send(url, call) {
+  const res = await fetch(`${url}${call.path}`, {
+    method: call.method,
+    headers: call.headers,
+    ...(call.body !== undefined ? { body: call.body } : {}),
+  });
+  const body = await res.text();
+  return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, body };
+}
+
+/**
  * One server-sent event block: its `event:` name (default "message") and joined `data:` lines.
  * @param {string} block
  */

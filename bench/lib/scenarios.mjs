@@ -2,7 +2,7 @@
 // Worker, which both reach the same fake upstream. The bare Worker always forwards an OpenAI body,
 // so the gateway's native `/chat` is compared with the same upstream work.
 import { ANSWER_TEXT } from './fake-upstream.mjs';
-import { parseEvent } from './load.mjs';
+import { parseEvent, send } from './load.mjs';
 import { BENCH_API_KEY, BENCH_MODEL } from './workers.mjs';
 
 /**
@@ -225,22 +225,16 @@ export const EXPECTED_ANSWER = ANSWER_TEXT;
  */
 export async function probe(url, target, chat) {
   const { call } = target;
-  const res = await fetch(`${url}${call.path}`, {
-    method: call.method,
-    headers: call.headers,
-    ...(call.body !== undefined ? { body: call.body } : {}),
-  });
-  const body = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  if (res.status === 404 || res.status === 405) {
-    return { ok: false, missing: true, reason: `${call.method} ${call.path} answers ${res.status}` };
+  const { status, type, body } = await send(url, call);
+  if (status === 404 || status === 405) {
+    return { ok: false, missing: true, reason: `${call.method} ${call.path} answers ${status}` };
   }
-  const answer = target.answerOf(res.status, type, body);
+  const answer = target.answerOf(status, type, body);
   if (answer === undefined || (chat && answer !== EXPECTED_ANSWER)) {
     return {
       ok: false,
       missing: false,
-      reason: `${call.method} ${call.path} answered ${res.status} ${type}: ${body.slice(0, 300)}`,
+      reason: `${call.method} ${call.path} answered ${status} ${type}: ${body.slice(0, 300)}`,
     };
   }
   return { ok: true };
