@@ -12,21 +12,10 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { cpuMsOf } from './cpu.mjs';
 import { summarize } from './load.mjs';
+import { prng } from './prng.mjs';
 import { fmt, table } from './report.mjs';
 
 /** @typedef {{ url: string, pids: number[] }} Worker */
-
-/** mulberry32, as in bench/workers/rag-index.ts. @param {number} seed */
-function prng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOPICS = [
   'billing',

@@ -14,23 +14,12 @@
  * - `POST /floor  {...}`: the same request without the query: the HTTP and Worker floor.
  */
 import { LocalVectorStore, type MetadataReturn, type VectorRecord } from '@aigw/rag';
+import { prng } from '../lib/prng.mjs';
 
 export { VectorIndexDO } from '@aigw/rag';
 
 interface IndexBenchEnv {
   VECTOR_INDEX: DurableObjectNamespace<import('@aigw/rag').VectorIndexDO>;
-}
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A random unit vector (Gaussian components via Box-Muller, then normalised). */
