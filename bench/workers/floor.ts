@@ -5,6 +5,7 @@
  * JSON answer instead.
  */
 import { createParser } from 'eventsource-parser';
+import { relayBody } from '../../apps/gateway/src/chat/relay.ts';
 
 interface FloorEnv {
   UPSTREAM_BASE_URL: string;
@@ -35,11 +36,8 @@ function pump(
   });
 }
 
-/**
- * The gateway's relay (apps/gateway/src/chat/relay.ts) in miniature: head read in JavaScript, rest
- * tee'd natively; `lite` is the shipped form (audit copy read whole), without it the first version.
- */
-async function relay(body: ReadableStream<Uint8Array>, lite = false): Promise<ReadableStream<Uint8Array>> {
+/** The first chunks of a body, read in JavaScript (the gateway reads up to the first token). */
+async function readHead(body: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const reader = body.getReader();
   const head: Uint8Array[] = [];
   for (let i = 0; i < 2; i++) {
@@ -48,24 +46,18 @@ async function relay(body: ReadableStream<Uint8Array>, lite = false): Promise<Re
     head.push(value);
   }
   reader.releaseLock();
+  return head;
+}
+
+/** The tail the gateway writes after a relayed stream that did not finish. */
+const tailOf = (text: string): string | undefined =>
+  text.includes('[DONE]') ? undefined : 'data: {"error":{}}\n\n';
+
+/** The relay's first version: the audit copy piped into a second stream to keep it through a failure. */
+async function relayPipedAudit(body: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  const head = await readHead(body);
   const [toClient, toAudit] = body.tee();
   const client = new IdentityTransformStream();
-  if (lite) {
-    const auditText = new Response(toAudit).text();
-    void (async () => {
-      const writer = client.writable.getWriter();
-      for (const chunk of head) await writer.write(chunk);
-      writer.releaseLock();
-      await toClient
-        .pipeTo(client.writable, { preventClose: true, preventAbort: true })
-        .catch(() => undefined);
-      const text = await auditText.catch(() => '');
-      const tail = client.writable.getWriter();
-      if (!text.includes('[DONE]')) await tail.write(encoder.encode('data: {"error":{}}\n\n'));
-      await tail.close();
-    })();
-    return client.readable;
-  }
   const audit = new IdentityTransformStream();
   const auditText = new Response(audit.readable).text();
   const copy = async (branch: ReadableStream<Uint8Array>, to: WritableStream<Uint8Array>) => {
@@ -79,7 +71,8 @@ async function relay(body: ReadableStream<Uint8Array>, lite = false): Promise<Re
     await audit.writable.close();
     const text = await auditText;
     const tail = client.writable.getWriter();
-    if (!text.includes('[DONE]')) await tail.write(encoder.encode('data: {"error":{}}\n\n'));
+    const frame = tailOf(text);
+    if (frame !== undefined) await tail.write(encoder.encode(frame));
     await tail.close();
   })();
   return client.readable;
@@ -119,9 +112,13 @@ export default {
         return new Response(client, { headers: SSE });
       }
       case 'relay':
-        return new Response(await relay(body), { headers: SSE });
+        return new Response(await relayPipedAudit(body), { headers: SSE });
       case 'relay-lite':
-        return new Response(await relay(body, true), { headers: SSE });
+        // The shipped relay itself.
+        return new Response(
+          relayBody(await readHead(body), body, { end: tailOf, clientGone: () => undefined }),
+          { headers: SSE },
+        );
       case 'pump':
         return new Response(
           pump(body, (chunk, out) => {
