@@ -20,7 +20,7 @@ const MODES = {
   'tee-audit': 'stream: tee, one branch to the client, one read whole at the end',
   relay: "stream: relay with its audit copy piped into a second stream (the gateway's first version)",
   'relay-lite':
-    "stream: the gateway's relay: 2 chunks read in JS, rest tee'd, client copy piped, audit read whole",
+    "stream: the gateway's relayBody itself: 2 chunks read in JS, rest tee'd, client copy piped, audit read whole",
   writer: 'stream: each chunk read in JS and written to a native IdentityTransformStream',
   pump: 'stream: each chunk read in JS and enqueued in a JS ReadableStream (pull)',
   parse: 'stream: pump + SSE parse + JSON.parse/stringify of every event',
