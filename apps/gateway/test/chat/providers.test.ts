@@ -79,6 +79,15 @@ describe('providers, end to end through /chat', () => {
     expect(events.at(-1)?.event).toBe('done');
   });
 
+  it('openai-compatible: reads a finished stream to its end rather than cancelling it, so the connection is reused', async () => {
+    const { post, upstream } = await chatApp();
+    const events = parseSse(await (await post('/chat', { message: 'hi' })).text());
+    expect(events.at(-1)?.event).toBe('done');
+    // The body's end is read after the answer is complete, off the client's path.
+    await expect.poll(() => upstream.calls[0]?.answer).not.toBe('open');
+    expect(upstream.calls[0]?.answer).toBe('read');
+  });
+
   it('estimates tokens (and says so) when the upstream reports no usage', async () => {
     const { post, upstream } = await chatApp();
     upstream.script('primary', { kind: 'ok', text: 'no usage here', usage: false });

@@ -20,6 +20,11 @@ export interface UpstreamCall {
   headers: Headers;
   /** Set when the gateway aborted this call (client gone, timeout). */
   aborted: boolean;
+  /**
+   * A streamed answer's body: `read` to its end (the connection can serve another request),
+   * `cancelled` by the gateway, or still `open`.
+   */
+  answer: 'open' | 'read' | 'cancelled';
 }
 
 export interface FakeUpstream {
@@ -49,6 +54,7 @@ export function fakeUpstream(): FakeUpstream {
       body,
       headers: request.headers,
       aborted: false,
+      answer: 'open',
     };
     calls.push(call);
     request.signal.addEventListener('abort', () => {
@@ -75,7 +81,7 @@ export function fakeUpstream(): FakeUpstream {
       case 'ok':
       case 'cut':
       case 'stall':
-        return call.stream ? streamResponse(step, model, request.signal) : jsonResponse(step, model);
+        return call.stream ? streamResponse(step, model, request.signal, call) : jsonResponse(step, model);
     }
   };
 
@@ -112,6 +118,7 @@ function streamResponse(
   step: Step & { kind: 'ok' | 'cut' | 'stall' },
   model: string,
   signal: AbortSignal,
+  call: UpstreamCall,
 ): Response {
   const text =
     step.kind === 'ok' ? (step.text ?? `upstream answer from ${model}`) : 'one two three four five six';
@@ -133,35 +140,45 @@ function streamResponse(
   }
   let index = 0;
   return new Response(
-    new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        if (step.kind === 'ok' && step.frameDelayMs !== undefined && index > 0) {
-          await new Promise((resolve) => setTimeout(resolve, step.frameDelayMs));
-        }
-        // Like a real fetch body: an aborted call errors the body.
-        if (signal.aborted) {
-          controller.error(new DOMException('The operation was aborted.', 'AbortError'));
-          return;
-        }
-        const frame = frames[index++];
-        if (frame === undefined) {
-          // A cut stream errors like a dropped connection; a stalled one waits until aborted.
-          if (step.kind === 'cut' && step.clean !== true)
-            controller.error(new TypeError('upstream connection reset'));
-          else if (step.kind === 'stall') {
-            // Like a real fetch body: aborting the request errors the pending read.
-            return new Promise<void>((resolve) => {
-              signal.addEventListener('abort', () => {
-                controller.error(new DOMException('The operation was aborted.', 'AbortError'));
-                resolve();
+    new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (step.kind === 'ok' && step.frameDelayMs !== undefined && index > 0) {
+            await new Promise((resolve) => setTimeout(resolve, step.frameDelayMs));
+          }
+          // Like a real fetch body: an aborted call errors the body.
+          if (signal.aborted) {
+            controller.error(new DOMException('The operation was aborted.', 'AbortError'));
+            return;
+          }
+          const frame = frames[index++];
+          if (frame === undefined) {
+            // A cut stream errors like a dropped connection; a stalled one waits until aborted.
+            if (step.kind === 'cut' && step.clean !== true)
+              controller.error(new TypeError('upstream connection reset'));
+            else if (step.kind === 'stall') {
+              // Like a real fetch body: aborting the request errors the pending read.
+              return new Promise<void>((resolve) => {
+                signal.addEventListener('abort', () => {
+                  controller.error(new DOMException('The operation was aborted.', 'AbortError'));
+                  resolve();
+                });
               });
-            });
-          } else controller.close();
-          return;
-        }
-        controller.enqueue(encoder.encode(frame));
+            } else {
+              controller.close();
+              call.answer = 'read';
+            }
+            return;
+          }
+          controller.enqueue(encoder.encode(frame));
+        },
+        cancel() {
+          call.answer = 'cancelled';
+        },
       },
-    }),
+      // Nothing is produced ahead of a read, as with a network body: the end is only seen when read.
+      { highWaterMark: 0 },
+    ),
     { headers: { 'content-type': 'text/event-stream' } },
   );
 }

@@ -218,23 +218,24 @@ function continueStream(
     closed = true;
     await iterator.return?.();
   };
+  const fail = async (error: unknown): Promise<never> => {
+    await close().catch(() => undefined);
+    if (context.signal.aborted) throw error;
+    throw cutOff(error, context);
+  };
   const stream: AsyncIterator<ChatEvent> = {
-    async next(): Promise<IteratorResult<ChatEvent>> {
+    // Not an async function: it adds no await of its own to an event's path.
+    next(): Promise<IteratorResult<ChatEvent>> {
       const buffered = head.events[index];
       if (buffered !== undefined) {
         index += 1;
-        return { done: false, value: buffered };
+        return Promise.resolve({ done: false, value: buffered });
       }
-      if (closed) return { done: true, value: undefined };
-      try {
-        const next = await iterator.next();
+      if (closed) return Promise.resolve({ done: true, value: undefined });
+      return iterator.next().then((next) => {
         if (next.done) closed = true;
         return next;
-      } catch (error) {
-        await close().catch(() => undefined);
-        if (context.signal.aborted) throw error;
-        throw cutOff(error, context);
-      }
+      }, fail);
     },
     async return(): Promise<IteratorResult<ChatEvent>> {
       await close();

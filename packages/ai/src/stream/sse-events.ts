@@ -10,10 +10,20 @@ export interface DetachedBody {
 }
 
 export interface SseSource {
-  /** The SSE events of the body. Iterate once. */
-  events: AsyncIterable<EventSourceMessage>;
   /**
-   * Stops the events and hands over the body: the bytes read so far and the unread rest, for a
+   * Reads the body once more: the SSE events decoded from that read (possibly none), or undefined
+   * once the body has ended. A read that fails cancels the body and rejects.
+   */
+  read(): Promise<EventSourceMessage[] | undefined>;
+  /** Stops early: cancels the body (a no-op once it ended or was detached). */
+  cancel(): Promise<void>;
+  /**
+   * After the last event the caller wants: reads the body's end, so the connection can serve
+   * another request (a cancelled body cannot), or cancels whatever still follows.
+   */
+  finish(): Promise<void>;
+  /**
+   * Stops reading and hands over the body: the bytes read so far and the unread rest, for a
    * caller that relays the stream as it is. Undefined while a read is pending, after the body
    * ended or failed, or once more than `RELAY_HEAD_LIMIT_BYTES` have been read.
    */
@@ -21,69 +31,79 @@ export interface SseSource {
 }
 
 /**
- * The SSE events of a response body. Reads the bytes directly and feeds eventsource-parser's
- * push parser, rather than piping through `TextDecoderStream` and `EventSourceParserStream`: the
- * two extra stream hops cost more CPU per chunk than the parsing itself (docs/performance.md
- * measured 2.8 → 1.7 CPU-ms per streamed answer). All events decoded from one read are yielded
- * before the next read.
+ * The SSE events of a response body, a read at a time. Reads the bytes directly and feeds
+ * eventsource-parser's push parser, rather than piping through `TextDecoderStream` and
+ * `EventSourceParserStream`: the two extra stream hops cost more CPU per chunk than the parsing
+ * itself (docs/performance.md measured 2.8 → 1.7 CPU-ms per streamed answer). It hands out the
+ * events of a read together, so a consumer that maps them synchronously pays one await per read
+ * rather than one per event and layer.
  */
 export function sseSource(body: ReadableStream<Uint8Array>): SseSource {
   const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let batch: EventSourceMessage[] = [];
+  const parser = createParser({
+    onEvent: (event) => {
+      batch.push(event);
+    },
+  });
   const head: Uint8Array[] = [];
   let headBytes = 0;
   let reading = false;
   let ended = false;
   let detached = false;
 
-  async function* events(): AsyncIterable<EventSourceMessage> {
-    const decoder = new TextDecoder();
-    const pending: EventSourceMessage[] = [];
-    const parser = createParser({
-      onEvent: (event) => {
-        pending.push(event);
-      },
-    });
+  const cancel = async (): Promise<void> => {
+    if (detached || ended) return;
+    ended = true;
+    await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  };
+
+  const finish = async (): Promise<void> => {
+    if (detached || ended || reading) return;
     try {
-      for (;;) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        reading = true;
-        try {
-          result = await reader.read();
-        } finally {
-          reading = false;
-        }
-        const { done, value } = result;
-        if (done) {
-          ended = true;
-          parser.feed(decoder.decode());
-        } else {
-          if (headBytes <= RELAY_HEAD_LIMIT_BYTES) {
-            head.push(value);
-            headBytes += value.byteLength;
-          }
-          parser.feed(decoder.decode(value, { stream: true }));
-        }
-        while (pending.length > 0) {
-          const event = pending.shift();
-          if (event) yield event;
-          if (detached) return;
-        }
-        if (done) return;
-      }
-    } catch (error) {
-      ended = true;
-      throw error;
-    } finally {
-      if (!detached) {
-        // Stopping early (the consumer left, or an error) cancels the upstream body.
-        await reader.cancel().catch(() => undefined);
+      const result = await reader.read();
+      if (result.done) {
+        ended = true;
         reader.releaseLock();
+        return;
       }
+    } catch {
+      // Cancelled below.
     }
-  }
+    await cancel();
+  };
 
   return {
-    events: events(),
+    async read() {
+      if (ended || detached) return undefined;
+      let result: ReadableStreamReadResult<Uint8Array>;
+      reading = true;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        reading = false;
+        await cancel();
+        throw error;
+      }
+      reading = false;
+      batch = [];
+      if (result.done) {
+        ended = true;
+        reader.releaseLock();
+        parser.feed(decoder.decode());
+        return batch.length > 0 ? batch : undefined;
+      }
+      if (headBytes <= RELAY_HEAD_LIMIT_BYTES) {
+        head.push(result.value);
+        headBytes += result.value.byteLength;
+      }
+      parser.feed(decoder.decode(result.value, { stream: true }));
+      return batch;
+    },
+    cancel,
+    finish,
     detach() {
       if (detached || reading || ended || headBytes > RELAY_HEAD_LIMIT_BYTES) return undefined;
       detached = true;
@@ -93,7 +113,16 @@ export function sseSource(body: ReadableStream<Uint8Array>): SseSource {
   };
 }
 
-/** The SSE events of a response body (see `sseSource`). */
-export function sseEvents(body: ReadableStream<Uint8Array>): AsyncIterable<EventSourceMessage> {
-  return sseSource(body).events;
+/** The SSE events of a response body one at a time (see `sseSource`); stopping early cancels it. */
+export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncIterable<EventSourceMessage> {
+  const source = sseSource(body);
+  try {
+    for (;;) {
+      const events = await source.read();
+      if (events === undefined) return;
+      yield* events;
+    }
+  } finally {
+    await source.cancel();
+  }
 }

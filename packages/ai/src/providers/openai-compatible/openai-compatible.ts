@@ -1,5 +1,5 @@
 import { createParser } from 'eventsource-parser';
-import { sseSource } from '../../stream/sse-events.ts';
+import { sseSource, type SseSource } from '../../stream/sse-events.ts';
 import { ProviderError, isRetryableStatus, parseRetryAfter } from '../../errors.ts';
 import type {
   ChatEvent,
@@ -18,46 +18,78 @@ import type {
  * names, never from the config itself.
  */
 export const openAICompatibleProvider: Provider = {
-  async *chat(params, context) {
-    if (context.config.type !== 'openai-compatible')
-      throw new Error('openai-compatible provider given another config');
-    const { baseUrl, apiKeySecret, headers } = context.config;
-    const requestHeaders: Record<string, string> = { 'content-type': 'application/json', ...headers };
-    if (apiKeySecret !== undefined) {
-      const key = context.env[apiKeySecret];
-      if (typeof key !== 'string' || key === '') {
-        throw new ProviderError(
-          `The secret ${apiKeySecret} for provider "${context.providerName}" is not set.`,
-          {
-            retryable: false,
-            code: 'provider_unavailable',
-          },
-        );
-      }
-      requestHeaders.authorization = `Bearer ${key}`;
-    }
-
-    let response: Response;
-    try {
-      response = await context.fetch(`${baseUrl.replace(/\/+$/, '')}/chat/completions`, {
-        method: 'POST',
-        headers: requestHeaders,
-        body: JSON.stringify(requestBody(params)),
-        signal: params.signal,
-      });
-    } catch (error) {
-      if (params.signal.aborted) throw error;
-      throw new ProviderError(`Could not reach ${context.providerName}: ${String(error)}`, {
-        retryable: true,
-        cause: error,
-      });
-    }
-
-    if (!response.ok) throw await upstreamError(response, context);
-    if (params.stream) yield* streamEvents(response, params, context);
-    else yield* jsonEvents(response);
+  // A hand-written iterator rather than an async generator: a streamed answer's every event
+  // passes through it, and each generator layer costs promises and microtask hops per event.
+  chat(params, context) {
+    let events: AsyncIterator<ChatEvent> | undefined;
+    let stopped = false;
+    const iterator: AsyncIterator<ChatEvent> = {
+      next() {
+        if (events !== undefined) return events.next();
+        if (stopped) return Promise.resolve({ done: true, value: undefined });
+        return open(params, context).then((opened) => {
+          events = opened;
+          return opened.next();
+        });
+      },
+      async return() {
+        stopped = true;
+        await events?.return?.();
+        return { done: true, value: undefined };
+      },
+    };
+    return { [Symbol.asyncIterator]: () => iterator };
   },
 };
+
+/** Calls the endpoint; the answer's events, or the failure as a `ProviderError`. */
+async function open(params: ChatParams, context: ProviderContext): Promise<AsyncIterator<ChatEvent>> {
+  if (context.config.type !== 'openai-compatible')
+    throw new Error('openai-compatible provider given another config');
+  const { baseUrl, apiKeySecret, headers } = context.config;
+  const requestHeaders: Record<string, string> = { 'content-type': 'application/json', ...headers };
+  if (apiKeySecret !== undefined) {
+    const key = context.env[apiKeySecret];
+    if (typeof key !== 'string' || key === '') {
+      throw new ProviderError(
+        `The secret ${apiKeySecret} for provider "${context.providerName}" is not set.`,
+        {
+          retryable: false,
+          code: 'provider_unavailable',
+        },
+      );
+    }
+    requestHeaders.authorization = `Bearer ${key}`;
+  }
+
+  let response: Response;
+  try {
+    response = await context.fetch(`${baseUrl.replace(/\/+$/, '')}/chat/completions`, {
+      method: 'POST',
+      headers: requestHeaders,
+      body: JSON.stringify(requestBody(params)),
+      signal: params.signal,
+    });
+  } catch (error) {
+    if (params.signal.aborted) throw error;
+    throw new ProviderError(`Could not reach ${context.providerName}: ${String(error)}`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+
+  if (!response.ok) throw await upstreamError(response, context);
+  if (!params.stream) return jsonEvents(response)[Symbol.asyncIterator]();
+  if (!response.body) throw new ProviderError('Empty streaming response', { retryable: true });
+  const source = sseSource(response.body as ReadableStream<Uint8Array>);
+  if (params.relay) {
+    params.relay.detach = () => {
+      const detached = source.detach();
+      return detached && { ...detached, read: (text) => readWhole(text, context.providerName) };
+    };
+  }
+  return new ChunkStream(source, context.providerName);
+}
 
 function requestBody(params: ChatParams): Record<string, unknown> {
   return {
@@ -182,33 +214,91 @@ class ChunkReader {
   }
 }
 
-async function* streamEvents(
-  response: Response,
-  params: ChatParams,
-  context: ProviderContext,
-): AsyncIterable<ChatEvent> {
-  if (!response.body) throw new ProviderError('Empty streaming response', { retryable: true });
-  const source = sseSource(response.body as ReadableStream<Uint8Array>);
-  if (params.relay) {
-    params.relay.detach = () => {
-      const detached = source.detach();
-      return detached && { ...detached, read: (text) => readWhole(text, context.providerName) };
-    };
+const END: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * A streamed answer's events: each read's SSE events are mapped synchronously and handed out one
+ * by one without another await, so the stream costs one await per upstream read. An error a
+ * read reports comes after the events read before it.
+ */
+class ChunkStream implements AsyncIterator<ChatEvent> {
+  private readonly reader: ChunkReader;
+  private queue: ChatEvent[] = [];
+  private index = 0;
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly source: SseSource,
+    private readonly providerName: string,
+  ) {
+    this.reader = new ChunkReader(providerName);
   }
-  const reader = new ChunkReader(context.providerName);
-  const out: ChatEvent[] = [];
-  for await (const event of source.events) {
-    reader.read(event.data, out);
-    while (out.length > 0) yield out.shift() as ChatEvent;
-    if (reader.done) break;
+
+  next(): Promise<IteratorResult<ChatEvent>> {
+    const queued = this.queue[this.index];
+    if (queued !== undefined) {
+      this.index += 1;
+      return Promise.resolve({ done: false, value: queued });
+    }
+    return this.fill();
   }
-  if (!reader.finished) {
-    throw new ProviderError(`${context.providerName} closed the stream before it finished`, {
-      retryable: true,
-    });
+
+  async return(): Promise<IteratorResult<ChatEvent>> {
+    this.closed = true;
+    await this.source.cancel();
+    return END;
   }
-  reader.end(out);
-  yield* out;
+
+  private async fill(): Promise<IteratorResult<ChatEvent>> {
+    this.queue = [];
+    this.index = 0;
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      this.closed = true;
+      throw failure;
+    }
+    try {
+      while (!this.closed && this.queue.length === 0) {
+        const events = await this.source.read();
+        if (events === undefined) {
+          this.closed = true;
+          if (!this.reader.finished) {
+            throw new ProviderError(`${this.providerName} closed the stream before it finished`, {
+              retryable: true,
+            });
+          }
+          this.reader.end(this.queue);
+          break;
+        }
+        for (const event of events) {
+          this.reader.read(event.data, this.queue);
+          if (this.reader.done) break;
+        }
+        if (this.reader.done) {
+          // `[DONE]`: nothing after it is an event. The body is finished once the events are
+          // drained, not now: until then the stream may still be handed over (`detach`).
+          this.closed = true;
+          this.reader.end(this.queue);
+        }
+      }
+    } catch (error) {
+      void this.source.cancel();
+      if (this.queue.length === 0) {
+        this.closed = true;
+        throw error;
+      }
+      this.failure = error instanceof Error ? error : new Error(String(error));
+    }
+    const first = this.queue[0];
+    if (first === undefined) {
+      void this.source.finish();
+      return END;
+    }
+    this.index = 1;
+    return { done: false, value: first };
+  }
 }
 
 /** A whole relayed stream read at once (`RawChatStream.read`). */
