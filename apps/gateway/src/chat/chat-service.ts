@@ -34,6 +34,11 @@ export interface ChatInput {
   stream: boolean;
   /** Output tokens the caller's budget covers; an answer running past it ends with budget_exceeded. */
   outputTokenLimit?: number | undefined;
+  /**
+   * The client's connection (the request's signal): when it aborts, the call is cancelled, before
+   * the first token too (no retry or fallback then runs for a client that is gone).
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** The result of running one gateway tool for the model. */
@@ -101,6 +106,12 @@ export async function startChat(
 ): Promise<ChatRun> {
   const started = Date.now();
   const controller = new AbortController();
+  /** Aborts the upstream call for a client that went away. */
+  const clientGone = (): void => {
+    controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
+  };
+  if (input.signal?.aborted) clientGone();
+  else input.signal?.addEventListener('abort', clientGone, { once: true });
   const base = {
     requestId: input.requestId,
     tenantId: input.tenant.id,
@@ -126,9 +137,13 @@ export async function startChat(
   try {
     first = await callModel(input.messages, input.tools);
   } catch (error) {
-    const gatewayError = isGatewayError(error)
-      ? error
-      : new GatewayError('internal', undefined, { cause: error });
+    // A client gone before the first token: the call was cancelled, not failed.
+    const gone = controller.signal.aborted;
+    const gatewayError = gone
+      ? (controller.signal.reason as GatewayError)
+      : isGatewayError(error)
+        ? error
+        : new GatewayError('internal', undefined, { cause: error });
     const attempts = (gatewayError.details?.attempts as AttemptRecord[] | undefined) ?? [];
     const modelId = attempts.at(-1)?.modelId ?? input.requestedModel ?? input.tenant.models.chat;
     report(
@@ -137,8 +152,9 @@ export async function startChat(
         model: modelId,
         provider: modelId.slice(0, modelId.indexOf('/')),
         attempts: attempts.length,
-        status: 'error',
-        errorCode: gatewayError.code,
+        ...(gone
+          ? { status: 'cancelled' as const }
+          : { status: 'error' as const, errorCode: gatewayError.code }),
         inputTokens: 0,
         outputTokens: 0,
         estimated: false,
@@ -220,10 +236,6 @@ export async function startChat(
 
   /** How the answer is delivered, once chosen: as events, or relayed as the upstream's bytes. */
   let delivery: 'events' | 'relay' | undefined;
-  /** Aborts the upstream call for a client that went away. */
-  const clientGone = (): void => {
-    controller.abort(new GatewayError('internal', 'The client closed the connection.'));
-  };
 
   async function* accounted(): AsyncIterable<TurnEvent> {
     delivery ??= 'events';

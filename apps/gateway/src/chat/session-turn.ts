@@ -133,9 +133,19 @@ export interface TurnRun {
 export async function startTurn(
   c: Context<GatewayEnv>,
   turn: SessionTurn | undefined,
-  input: Omit<ChatInput, 'tenant' | 'apiKey' | 'requestId' | 'outputTokenLimit'>,
+  input: Omit<ChatInput, 'tenant' | 'apiKey' | 'requestId' | 'outputTokenLimit' | 'signal'>,
   loop?: ToolLoop,
 ): Promise<TurnRun> {
+  // The request stays alive until the call is settled or has failed: a client that disconnects
+  // before the first token must still have its budget reservation released (a session turn keeps
+  // its own request alive the same way, see `beginSessionTurn`).
+  let ended: () => void = () => undefined;
+  waitUntil(
+    c,
+    new Promise<void>((resolve) => {
+      ended = resolve;
+    }),
+  );
   let hold: BudgetHold | undefined;
   let run: ChatRun;
   try {
@@ -148,20 +158,21 @@ export async function startTurn(
     });
     run = await startChat(
       routerDeps(c),
-      { ...callerOf(c), ...input, outputTokenLimit: hold?.outputLimit },
+      { ...callerOf(c), ...input, outputTokenLimit: hold?.outputLimit, signal: c.req.raw.signal },
       reportUsage(c),
       loop,
     );
   } catch (error) {
     await Promise.allSettled([hold?.release(), turn?.abort()]);
+    ended();
     throw error;
   }
   c.header('x-gateway-model', run.modelId);
   c.header('x-gateway-provider', run.providerName);
   // A client that disconnects while no one pulls the stream (its buffer full) would otherwise
   // leave the call, its session lock and its budget hold waiting for timeouts. One that left
-  // while the call was starting will never read nor cancel the response, and its abort event has
-  // already fired: that run is cancelled at once.
+  // just as the first token came will never read nor cancel the response, and its abort event
+  // has already fired: that run is cancelled (and settled) at once.
   const signal = c.req.raw.signal;
   if (signal.aborted) run.cancel();
   else
@@ -195,6 +206,6 @@ export async function startTurn(
     })();
     return settled;
   };
-  waitUntil(c, settle());
+  void settle().finally(ended);
   return { run, settle, clientIdleMs: turn !== undefined || hold !== undefined ? CLIENT_IDLE_MS : undefined };
 }

@@ -17,7 +17,14 @@ export function toolServices(c: Context<GatewayEnv>): ToolServices {
     complete: async (messages) => {
       const run = await startChat(
         routerDeps(c),
-        { ...callerOf(c), httpRoute: `${c.req.path}#tool`, modelRoute: 'tools', messages, stream: false },
+        {
+          ...callerOf(c),
+          httpRoute: `${c.req.path}#tool`,
+          modelRoute: 'tools',
+          messages,
+          stream: false,
+          signal: c.req.raw.signal,
+        },
         () => undefined,
       );
       return (await drain(run)).text;

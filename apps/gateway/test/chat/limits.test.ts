@@ -107,6 +107,27 @@ describe('budgets', () => {
     expect(usage.budgets.tenant.tokensPerDay, JSON.stringify(usage)).toMatchObject({ used: 0, reserved: 0 });
   });
 
+  it('releases the reservation when the client leaves before the first token', async () => {
+    const app = await chatApp({
+      tenant: { id: 'limits-gone', limits: { budgets: { tenant: { tokensPerDay: 10_000 } } } },
+    });
+    app.upstream.script('primary', { kind: 'hang' });
+    const client = new AbortController();
+    const call = app.upstream.fetch;
+    app.upstream.fetch = (input, init) => {
+      setTimeout(() => {
+        client.abort();
+      }, 10);
+      return call(input, init);
+    };
+    const res = await app.post('/chat', { message: 'hi', maxTokens: 500 }, { signal: client.signal });
+    expect(res.status).toBe(499);
+    const usage = await (
+      await get(app, '/tenant/usage')
+    ).json<{ budgets: { tenant: { tokensPerDay: { used: number; reserved: number } } } }>();
+    expect(usage.budgets.tenant.tokensPerDay, JSON.stringify(usage)).toMatchObject({ used: 0, reserved: 0 });
+  });
+
   it('admits only what fits when concurrent requests race for the last of the budget', async () => {
     // Each reservation is about 200 + prompt tokens; three fit in 700, not four.
     const app = await chatApp({

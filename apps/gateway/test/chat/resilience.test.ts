@@ -224,4 +224,35 @@ describe('client abort', () => {
     expect(record.status).toBe('cancelled');
     expect(upstream.callsFor('primary')[0]?.aborted).toBe(true);
   });
+
+  it.each(['/chat', '/v1/chat/completions'])(
+    'cancels a call still waiting for its first token on %s: no fallback for a client that is gone',
+    async (route) => {
+      const { post, upstream, usage } = await chatApp();
+      // The primary never answers: without the client's abort the gateway would wait out the
+      // first-token timeout and then try the backup.
+      upstream.script('primary', { kind: 'hang' });
+      const client = new AbortController();
+      const call = upstream.fetch;
+      upstream.fetch = (input, init) => {
+        setTimeout(() => {
+          client.abort();
+        }, 10);
+        return call(input, init);
+      };
+      const body =
+        route === '/chat'
+          ? { message: 'hi' }
+          : { model: 'upstream/primary', stream: true, messages: [{ role: 'user', content: 'hi' }] };
+      const res = await post(route, body, { signal: client.signal });
+      // Nobody reads this answer; the status is what the log line and the usage record keep.
+      expect(res.status).toBe(499);
+      expect(upstream.callsFor('primary')).toHaveLength(1);
+      expect(upstream.callsFor('primary')[0]?.aborted).toBe(true);
+      expect(upstream.callsFor('backup')).toHaveLength(0);
+      const record = await usage();
+      expect(record).toMatchObject({ status: 'cancelled', outputTokens: 0, costUsd: 0 });
+      expect(record.errorCode).toBeUndefined();
+    },
+  );
 });

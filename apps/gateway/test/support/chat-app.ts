@@ -76,7 +76,7 @@ export async function chatApp(options: { tenant?: Partial<TenantConfigInput>; no
   const post = async (
     path: string,
     body: unknown,
-    init: { env?: object; headers?: Record<string, string> } = {},
+    init: { env?: object; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<Response> =>
     app.request(
       path,
@@ -84,6 +84,7 @@ export async function chatApp(options: { tenant?: Partial<TenantConfigInput>; no
         method: 'POST',
         headers: { authorization: `Bearer ${CHAT_KEY}`, 'content-type': 'application/json', ...init.headers },
         body: JSON.stringify(body),
+        ...(init.signal ? { signal: init.signal } : {}),
       },
       init.env ?? testEnv,
     );

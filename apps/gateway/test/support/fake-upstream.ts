@@ -57,6 +57,7 @@ export function fakeUpstream(): FakeUpstream {
       answer: 'open',
     };
     calls.push(call);
+    if (request.signal.aborted) call.aborted = true;
     request.signal.addEventListener('abort', () => {
       call.aborted = true;
     });

@@ -131,6 +131,13 @@ export const ERROR_CODES = {
     openaiType: 'invalid_request_error',
     message: 'Send the body as JSON with "Content-Type: application/json".',
   },
+  client_closed: {
+    // nginx's "client closed request": what the log line and usage record say, never a client.
+    status: 499,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: 'The client closed the connection before the answer started.',
+  },
   upstream_error: {
     status: 502,
     kind: 'system',
