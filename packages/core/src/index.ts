@@ -4,6 +4,6 @@ export { consoleSink } from './log/request-log.ts';
 export type { LogSink, RequestLogLine } from './log/request-log.ts';
 export { tenantIdSchema } from './tenant-id.ts';
 export { canonicalJson } from './canonical-json.ts';
-export { MESSAGE_OVERHEAD_TOKENS, estimateMessagesTokens, estimateTokens } from './tokens.ts';
+export { MESSAGE_OVERHEAD_TOKENS, TokenCounter, estimateMessagesTokens, estimateTokens } from './tokens.ts';
 export { capture, ok, parseInput, refuse, unwrap } from './rpc.ts';
 export type { RpcResult } from './rpc.ts';

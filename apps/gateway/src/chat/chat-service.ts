@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError } from '@aigw/core';
+import { GatewayError, TokenCounter, isGatewayError } from '@aigw/core';
 import {
   ProviderError,
   estimateMessagesTokens,
@@ -236,6 +236,8 @@ export async function startChat(
 
   /** How the answer is delivered, once chosen: as events, or relayed as the upstream's bytes. */
   let delivery: 'events' | 'relay' | undefined;
+  /** The estimate of `state.text` against the budget's output limit, kept as the text grows. */
+  const output = new TokenCounter();
 
   async function* accounted(): AsyncIterable<TurnEvent> {
     delivery ??= 'events';
@@ -249,7 +251,7 @@ export async function startChat(
           if (event.type === 'delta') {
             state.text += event.text;
             step.text += event.text;
-            if (input.outputTokenLimit !== undefined && estimateTokens(state.text) > input.outputTokenLimit) {
+            if (input.outputTokenLimit !== undefined && output.append(event.text) > input.outputTokenLimit) {
               // The chunk that crossed the limit is not delivered, so it is not recorded either.
               state.text = state.text.slice(0, state.text.length - event.text.length);
               state.error = new GatewayError(
