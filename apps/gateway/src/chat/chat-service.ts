@@ -139,10 +139,10 @@ export async function startChat(
   } catch (error) {
     // A client gone before the first token: the call was cancelled, not failed.
     const gone = controller.signal.aborted;
-    const gatewayError = gone
-      ? (controller.signal.reason as GatewayError)
-      : isGatewayError(error)
-        ? error
+    const gatewayError = isGatewayError(error)
+      ? error
+      : gone
+        ? (controller.signal.reason as GatewayError)
         : new GatewayError('internal', undefined, { cause: error });
     const attempts = (gatewayError.details?.attempts as AttemptRecord[] | undefined) ?? [];
     const modelId = attempts.at(-1)?.modelId ?? input.requestedModel ?? input.tenant.models.chat;

@@ -251,7 +251,7 @@ describe('client abort', () => {
       expect(upstream.callsFor('primary')[0]?.aborted).toBe(true);
       expect(upstream.callsFor('backup')).toHaveLength(0);
       const record = await usage();
-      expect(record).toMatchObject({ status: 'cancelled', outputTokens: 0, costUsd: 0 });
+      expect(record).toMatchObject({ status: 'cancelled', attempts: 1, outputTokens: 0, costUsd: 0 });
       expect(record.errorCode).toBeUndefined();
     },
   );

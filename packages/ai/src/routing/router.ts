@@ -31,7 +31,8 @@ export interface RouteChatRequest {
 export interface AttemptRecord {
   modelId: string;
   attempt: number;
-  outcome: 'ok' | 'error' | 'timeout' | 'circuit_open';
+  /** `cancelled`: the client went away during the attempt. */
+  outcome: 'ok' | 'error' | 'timeout' | 'circuit_open' | 'cancelled';
   status?: number | undefined;
   message?: string | undefined;
 }
@@ -78,6 +79,12 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
   const totalTimeout = AbortSignal.timeout(settings.totalTimeoutMs);
   const attempts: AttemptRecord[] = [];
   let lastError: ProviderError | undefined;
+  /** The client went away before the first token: what was tried so far goes with the error. */
+  const cancelled = (): GatewayError =>
+    new GatewayError('client_closed', 'The client closed the connection before the first token.', {
+      details: { attempts },
+      cause: request.signal.reason,
+    });
 
   for (const target of targets) {
     const breakerKey = `${request.tenant.id}:${target.modelId}`;
@@ -132,7 +139,8 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
         controller.abort();
         if (request.signal.aborted) {
           deps.breakers.release(breakerKey);
-          throw request.signal.reason;
+          attempts.push({ modelId: target.modelId, attempt, outcome: 'cancelled' });
+          throw cancelled();
         }
         const failure = classify(error, totalTimeout.aborted);
         lastError = failure;
@@ -152,7 +160,9 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
         const delay = backoff(settings, attempt, failure.retryAfterMs, random);
         // Retries stop at the retry budget; the next target (fallback) still gets its first try.
         if (now() + delay > retryDeadline) break;
-        await sleep(delay, request.signal);
+        await sleep(delay, request.signal).catch(() => {
+          throw cancelled();
+        });
       }
     }
   }
