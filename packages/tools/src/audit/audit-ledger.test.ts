@@ -176,8 +176,9 @@ describe('audit ledger isolation', () => {
     const a = await seeded(2);
     // Reaching A's object directly (the client never would) and naming B.
     const intruder = new AuditLedger(a.stub, 'intruder');
-    for (const call of [intruder.page(), intruder.verify(), intruder.append(entry(1))]) {
-      const error = await rejection(call);
+    // One call at a time: calls started together could reject before anyone awaits them.
+    for (const call of [() => intruder.page(), () => intruder.verify(), () => intruder.append(entry(1))]) {
+      const error = await rejection(call());
       expect(error.code).toBe('not_found');
     }
     // And nothing was written to A's ledger by the refused append.
