@@ -110,8 +110,17 @@ export async function startChat(
   const clientGone = (): void => {
     controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
   };
+  /** What the client leaving does: before the first token, abort the attempt; after it, `cancel`. */
+  let onClientGone = clientGone;
   if (input.signal?.aborted) clientGone();
-  else input.signal?.addEventListener('abort', clientGone, { once: true });
+  else
+    input.signal?.addEventListener(
+      'abort',
+      () => {
+        onClientGone();
+      },
+      { once: true },
+    );
   const base = {
     requestId: input.requestId,
     tenantId: input.tenant.id,
@@ -137,13 +146,12 @@ export async function startChat(
   try {
     first = await callModel(input.messages, input.tools);
   } catch (error) {
-    // A client gone before the first token: the call was cancelled, not failed.
+    // A client gone before the first token (routing then throws client_closed): the call was
+    // cancelled, not failed.
     const gone = controller.signal.aborted;
     const gatewayError = isGatewayError(error)
       ? error
-      : gone
-        ? (controller.signal.reason as GatewayError)
-        : new GatewayError('internal', undefined, { cause: error });
+      : new GatewayError('internal', undefined, { cause: error });
     const attempts = (gatewayError.details?.attempts as AttemptRecord[] | undefined) ?? [];
     const modelId = attempts.at(-1)?.modelId ?? input.requestedModel ?? input.tenant.models.chat;
     report(
@@ -321,6 +329,18 @@ export async function startChat(
     }
   }
 
+  const cancel = (): void => {
+    clientGone();
+    // The consumer may never have started the events (client gone before the first frame); a
+    // relayed answer is settled when its audit copy ends, with what the client was sent.
+    if (delivery !== 'relay') settle();
+  };
+  // A client that disconnects while no one pulls the stream (its buffer full) would otherwise
+  // leave the call, its session lock and its budget hold waiting for timeouts. One that left
+  // just as the first token came will never read nor cancel the response: cancelled at once.
+  onClientGone = cancel;
+  if (input.signal?.aborted) cancel();
+
   return {
     modelId: first.target.modelId,
     providerName: first.target.providerName,
@@ -361,12 +381,7 @@ export async function startChat(
         },
       });
     },
-    cancel: () => {
-      clientGone();
-      // The consumer may never have started the events (client gone before the first frame); a
-      // relayed answer is settled when its audit copy ends, with what the client was sent.
-      if (delivery !== 'relay') settle();
-    },
+    cancel,
     outcome,
   };
 }

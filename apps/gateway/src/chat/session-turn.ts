@@ -6,7 +6,7 @@ import type { GatewayEnv } from '../context.ts';
 import { startChat, type ChatInput, type ChatOutcome, type ChatRun, type ToolLoop } from './chat-service.ts';
 import { callerOf, reportUsage, routerDeps } from './deps.ts';
 import { holdBudget, type BudgetHold } from './budget.ts';
-import { waitUntil } from '../lib/wait-until.ts';
+import { keepAlive } from '../lib/wait-until.ts';
 import { CLIENT_IDLE_MS } from './sse.ts';
 
 /** A chat turn on a stored session (docs/sessions.md): begin → commit | abort, exactly once. */
@@ -37,17 +37,10 @@ export async function beginSessionTurn(
   const tenant = c.get('tenant');
   const requestId = c.get('requestId');
   const session = sessionStub(c.env.SESSIONS, tenant.id, input.sessionId);
-  // A client that disconnects while nothing of the request is in waitUntil cancels all its work:
-  // a lock the object has just taken (or takes while the model is still to answer) would then be
-  // held until it expires, minutes later. So the request stays alive from before the lock is
-  // taken until the turn is written or released.
-  let released: () => void = () => undefined;
-  waitUntil(
-    c,
-    new Promise<void>((resolve) => {
-      released = resolve;
-    }),
-  );
+  // A lock the object has just taken (or takes while the model is still to answer) must not be
+  // left to expire, minutes later, by a client that disconnects: the request stays alive from
+  // before the lock is taken until the turn is written or released.
+  const released = keepAlive(c);
   const started = await session
     .beginTurn({
       requestId,
@@ -137,15 +130,8 @@ export async function startTurn(
   loop?: ToolLoop,
 ): Promise<TurnRun> {
   // The request stays alive until the call is settled or has failed: a client that disconnects
-  // before the first token must still have its budget reservation released (a session turn keeps
-  // its own request alive the same way, see `beginSessionTurn`).
-  let ended: () => void = () => undefined;
-  waitUntil(
-    c,
-    new Promise<void>((resolve) => {
-      ended = resolve;
-    }),
-  );
+  // before the first token must still have its budget reservation released.
+  const ended = keepAlive(c);
   let hold: BudgetHold | undefined;
   let run: ChatRun;
   try {
@@ -169,20 +155,6 @@ export async function startTurn(
   }
   c.header('x-gateway-model', run.modelId);
   c.header('x-gateway-provider', run.providerName);
-  // A client that disconnects while no one pulls the stream (its buffer full) would otherwise
-  // leave the call, its session lock and its budget hold waiting for timeouts. One that left
-  // just as the first token came will never read nor cancel the response, and its abort event
-  // has already fired: that run is cancelled (and settled) at once.
-  const signal = c.req.raw.signal;
-  if (signal.aborted) run.cancel();
-  else
-    signal.addEventListener(
-      'abort',
-      () => {
-        run.cancel();
-      },
-      { once: true },
-    );
 
   let settled: ReturnType<TurnRun['settle']> | undefined;
   const settle: TurnRun['settle'] = () => {

@@ -15,3 +15,19 @@ export function waitUntil(c: Context<GatewayEnv>, promise: Promise<unknown>): vo
   if (ctx) ctx.waitUntil(promise);
   else void promise;
 }
+
+/**
+ * Keeps the request alive until the returned function is called: a client that disconnects
+ * while nothing of the request is in `waitUntil` cancels all its work, and work that must end
+ * cleanly (a session lock, a budget hold) would then be left to expire.
+ */
+export function keepAlive(c: Context<GatewayEnv>): () => void {
+  let release: () => void = () => undefined;
+  waitUntil(
+    c,
+    new Promise<void>((resolve) => {
+      release = resolve;
+    }),
+  );
+  return release;
+}
