@@ -60,50 +60,43 @@ export function sseSource(body: ReadableStream<Uint8Array>): SseSource {
     reader.releaseLock();
   };
 
-  const finish = async (): Promise<void> => {
-    if (detached || ended || reading) return;
+  const read = async (): Promise<EventSourceMessage[] | undefined> => {
+    if (ended || detached) return undefined;
+    let result: ReadableStreamReadResult<Uint8Array>;
+    reading = true;
     try {
-      const result = await reader.read();
-      if (result.done) {
-        ended = true;
-        reader.releaseLock();
-        return;
-      }
-    } catch {
-      // Cancelled below.
+      result = await reader.read();
+    } catch (error) {
+      reading = false;
+      await cancel();
+      throw error;
     }
-    await cancel();
+    reading = false;
+    batch = [];
+    if (result.done) {
+      ended = true;
+      reader.releaseLock();
+      parser.feed(decoder.decode());
+      return batch.length > 0 ? batch : undefined;
+    }
+    if (headBytes <= RELAY_HEAD_LIMIT_BYTES) {
+      head.push(result.value);
+      headBytes += result.value.byteLength;
+    }
+    parser.feed(decoder.decode(result.value, { stream: true }));
+    return batch;
   };
 
   return {
-    async read() {
-      if (ended || detached) return undefined;
-      let result: ReadableStreamReadResult<Uint8Array>;
-      reading = true;
-      try {
-        result = await reader.read();
-      } catch (error) {
-        reading = false;
-        await cancel();
-        throw error;
-      }
-      reading = false;
-      batch = [];
-      if (result.done) {
-        ended = true;
-        reader.releaseLock();
-        parser.feed(decoder.decode());
-        return batch.length > 0 ? batch : undefined;
-      }
-      if (headBytes <= RELAY_HEAD_LIMIT_BYTES) {
-        head.push(result.value);
-        headBytes += result.value.byteLength;
-      }
-      parser.feed(decoder.decode(result.value, { stream: true }));
-      return batch;
-    },
+    read,
     cancel,
-    finish,
+    // One more read: the body's end (undefined; a failed read has cancelled it already), or
+    // more bytes, which are cancelled.
+    async finish() {
+      if (detached || ended || reading) return;
+      const rest = await read().catch(() => undefined);
+      if (rest !== undefined) await cancel();
+    },
     detach() {
       if (detached || reading || ended || headBytes > RELAY_HEAD_LIMIT_BYTES) return undefined;
       detached = true;
