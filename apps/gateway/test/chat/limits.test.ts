@@ -112,15 +112,7 @@ describe('budgets', () => {
       tenant: { id: 'limits-gone', limits: { budgets: { tenant: { tokensPerDay: 10_000 } } } },
     });
     app.upstream.script('primary', { kind: 'hang' });
-    const client = new AbortController();
-    const call = app.upstream.fetch;
-    app.upstream.fetch = (input, init) => {
-      setTimeout(() => {
-        client.abort();
-      }, 10);
-      return call(input, init);
-    };
-    const res = await app.post('/chat', { message: 'hi', maxTokens: 500 }, { signal: client.signal });
+    const res = await app.post('/chat', { message: 'hi', maxTokens: 500 }, { signal: app.leavingClient() });
     expect(res.status).toBe(499);
     const usage = await (
       await get(app, '/tenant/usage')

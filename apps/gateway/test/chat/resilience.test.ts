@@ -228,23 +228,16 @@ describe('client abort', () => {
   it.each(['/chat', '/v1/chat/completions'])(
     'cancels a call still waiting for its first token on %s: no fallback for a client that is gone',
     async (route) => {
-      const { post, upstream, usage } = await chatApp();
+      const { post, upstream, usage, leavingClient } = await chatApp();
       // The primary never answers: without the client's abort the gateway would wait out the
       // first-token timeout and then try the backup.
       upstream.script('primary', { kind: 'hang' });
-      const client = new AbortController();
-      const call = upstream.fetch;
-      upstream.fetch = (input, init) => {
-        setTimeout(() => {
-          client.abort();
-        }, 10);
-        return call(input, init);
-      };
+      const signal = leavingClient();
       const body =
         route === '/chat'
           ? { message: 'hi' }
           : { model: 'upstream/primary', stream: true, messages: [{ role: 'user', content: 'hi' }] };
-      const res = await post(route, body, { signal: client.signal });
+      const res = await post(route, body, { signal });
       // Nobody reads this answer; the status is what the log line and the usage record keep.
       expect(res.status).toBe(499);
       expect(upstream.callsFor('primary')).toHaveLength(1);

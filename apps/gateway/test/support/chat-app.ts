@@ -98,5 +98,21 @@ export async function chatApp(options: { tenant?: Partial<TenantConfigInput>; no
     return record;
   };
 
-  return { app, upstream, ai, lines, breakers, env: testEnv, post, usage };
+  /**
+   * A client that disconnects `afterMs` after the gateway has called the upstream (while it waits
+   * for the first token): pass the signal with the request.
+   */
+  const leavingClient = (afterMs = 10): AbortSignal => {
+    const client = new AbortController();
+    const call = upstream.fetch;
+    upstream.fetch = (input, init) => {
+      setTimeout(() => {
+        client.abort();
+      }, afterMs);
+      return call(input, init);
+    };
+    return client.signal;
+  };
+
+  return { app, upstream, ai, lines, breakers, env: testEnv, post, usage, leavingClient };
 }
