@@ -1,18 +1,21 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
-import { GatewayError, consoleSink, invalidRequest, newId, type LogSink } from '@aigw/core';
+import { GatewayError, consoleSink, invalidRequest, type LogSink } from '@aigw/core';
 import type { TenantRegistry } from '@aigw/tenancy';
 import type { GatewayApp, GatewayEnv } from './context.ts';
 import { tenantBodyLimit } from './middleware/body-limit/index.ts';
 import { notFound, onError } from './middleware/errors/index.ts';
 import { rateLimit } from './middleware/rate-limit/index.ts';
+import { requestIds } from './middleware/request-id/index.ts';
 import { requestLog } from './middleware/request-log/index.ts';
 import { tenantMiddleware } from './middleware/tenant/index.ts';
+import { ASSET_PATHS, registerAssetRoutes } from './routes/assets.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerTenantRoutes, registerTenantUsageRoutes } from './routes/tenant.ts';
 import { registerNativeChatRoutes } from './routes/chat/native.ts';
+import { registerMessagesRoutes } from './routes/chat/messages.ts';
 import { registerOpenAIRoutes } from './routes/chat/openai.ts';
+import { registerResponsesRoutes } from './routes/chat/responses.ts';
 import { registerSessionRoutes } from './routes/chat/sessions.ts';
 import { DOCS_PATH, OPENAPI_PATH, registerDocsRoutes } from './routes/docs.ts';
 import { registerDocumentRoutes } from './routes/rag/documents.ts';
@@ -20,7 +23,7 @@ import { registerEmbeddingRoutes } from './routes/rag/embeddings.ts';
 import { registerSearchRoutes } from './routes/rag/search.ts';
 import { registerToolRoutes } from './routes/tools/tools.ts';
 import { registerSpeechRoutes } from './routes/tts.ts';
-import { ADMIN_USAGE_PATH, DASHBOARD_PATH, registerUsageRoutes } from './routes/usage.ts';
+import { ADMIN_USAGE_PATH, DASHBOARD_PATH, SERIES_PATH, registerUsageRoutes } from './routes/usage.ts';
 import { CircuitBreakers } from '@aigw/ai';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
@@ -35,12 +38,15 @@ export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerNativeChatRoutes,
   registerSessionRoutes,
   registerOpenAIRoutes,
+  registerMessagesRoutes,
+  registerResponsesRoutes,
   registerDocumentRoutes,
   registerSearchRoutes,
   registerEmbeddingRoutes,
   registerToolRoutes,
   registerSpeechRoutes,
   registerDocsRoutes,
+  registerAssetRoutes,
 ];
 
 export interface AppOptions {
@@ -56,16 +62,25 @@ export interface AppOptions {
 }
 
 /** Paths served without an API key. */
-export const PUBLIC_PATHS = ['/health', OPENAPI_PATH, DOCS_PATH, DASHBOARD_PATH] as const;
+export const PUBLIC_PATHS = ['/health', OPENAPI_PATH, DOCS_PATH, DASHBOARD_PATH, ...ASSET_PATHS] as const;
+/**
+ * The gateway's reads of its own state, and its public pages: logged like any request, never
+ * counted as a tenant's usage (the dashboard polls the first three every few seconds).
+ */
+export const OWN_READ_PATHS = ['/tenant', '/tenant/usage', SERIES_PATH, ...PUBLIC_PATHS] as const;
 /** Paths with their own authentication (the operator key), skipped by the tenant middleware. */
 export const OPERATOR_PATHS = [ADMIN_USAGE_PATH] as const;
 
 export function createApp(options: AppOptions): GatewayApp {
   const app = new OpenAPIHono<GatewayEnv>({
     // Schema failures become `invalid_request` with every issue's path, rendered by `onError`.
+    // @hono/zod-validator hands the hook the input too (its types leave it out): with it each
+    // issue names what the request held next to the limit it broke.
     defaultHook: (result) => {
-      if (!result.success)
-        throw invalidRequest(result.error, result.target === 'json' ? 'body' : result.target);
+      if (!result.success) {
+        const input: unknown = 'data' in result ? result.data : undefined;
+        throw invalidRequest(result.error, result.target === 'json' ? 'body' : result.target, input);
+      }
     },
   });
   const logSink = options.logSink ?? consoleSink;
@@ -79,20 +94,33 @@ export function createApp(options: AppOptions): GatewayApp {
   app.onError(onError);
   app.notFound(notFound);
 
-  app.use(requestId({ headerName: 'x-request-id', limitLength: 128, generator: () => newId('req') }));
+  app.use(requestIds());
   app.use(async (c, next) => {
     c.set('registry', options.registry);
     c.set('logSink', logSink);
     c.set('services', services);
     await next();
   });
-  app.use(requestLog());
+  app.use(requestLog({ notUsage: OWN_READ_PATHS }));
   app.use(
     cors({
       origin: '*',
-      allowHeaders: ['authorization', 'x-api-key', 'content-type', 'x-request-id', 'x-session-id'],
+      allowHeaders: [
+        'authorization',
+        'x-api-key',
+        'content-type',
+        'x-request-id',
+        'x-client-request-id',
+        'x-session-id',
+        // Sent by Anthropic SDKs; accepted and ignored (the gateway speaks one Messages version).
+        'anthropic-version',
+        'anthropic-beta',
+        'anthropic-dangerous-direct-browser-access',
+      ],
       exposeHeaders: [
         'x-request-id',
+        'x-client-request-id',
+        'request-id',
         'x-gateway-model',
         'x-gateway-provider',
         'x-session-id',

@@ -13,7 +13,10 @@ export interface GatewayServices {
 
 /** Everything a handler may read from the context; set by middleware, typed everywhere. */
 export interface GatewayVariables {
+  /** The gateway's own id for this request; owns locks, reservations and records. Never the client's. */
   requestId: string;
+  /** The client's id for this request, when it sent a well-formed one: correlation only. */
+  clientRequestId: string | undefined;
   registry: TenantRegistry;
   logSink: LogSink;
   /** The resolved tenant; set by the tenant middleware, never from a client header. */
@@ -25,6 +28,8 @@ export interface GatewayVariables {
   services: GatewayServices;
   /** The model call's usage record, once known (after the stream ends, for streams). */
   usage: Promise<UsageRecord>;
+  /** The other model calls the request caused (tools' calls to the tools model), as they end. */
+  modelCalls: UsageRecord[];
 }
 
 export interface GatewayEnv {

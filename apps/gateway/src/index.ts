@@ -8,7 +8,7 @@ const app = createApp({ registry: new TenantRegistry(registry) });
 export default app satisfies ExportedHandler<Env>;
 
 // Durable Object classes the Worker hosts (bindings in wrangler.jsonc).
-export { SessionDO } from '@aigw/sessions';
+export { ResponseStoreDO, SessionDO } from '@aigw/sessions';
 export { BudgetDO, RateLimiterDO } from '@aigw/limits';
 export { DocumentRegistryDO, VectorIndexDO } from '@aigw/rag';
 export { AuditLedgerDO } from '@aigw/tools';

@@ -112,11 +112,10 @@ describe('request errors through the gateway', () => {
     expect(text).not.toContain('hunter2');
   });
 
-  it('puts x-request-id on every response, and echoes a valid client id', async () => {
+  it("puts the gateway's own x-request-id on every response, whatever id the client sent", async () => {
     const { app } = await fixtureApp();
-    const own = await app.request('/health', { headers: { 'x-request-id': 'client-abc_123' } }, env);
-    expect(own.headers.get('x-request-id')).toBe('client-abc_123');
     for (const res of [
+      await app.request('/health', { headers: { 'x-request-id': 'client-abc_123' } }, env),
       await app.request('/health', {}, env),
       await app.request('/tenant', {}, env),
       await app.request('/explode', { headers: bearer(KEYS.alpha) }, env),

@@ -51,8 +51,7 @@ describe('usage series', () => {
           app.env,
         )
       ).json<Series>();
-    // Events are written in batches a moment after the requests; the polls are requests too, so
-    // count the chat route's group.
+    // Events are written in batches a moment after the requests: poll until the chat route has them.
     const chatRequests = (s: Series) => s.groups?.find((g) => g.key === '/chat')?.total.requests ?? 0;
     const byRoute = await seriesUntil(
       () => get('route'),
@@ -65,6 +64,44 @@ describe('usage series', () => {
     expect(byRoute.total.outputTokens).toBe(14);
     const byModel = await get('model');
     expect(byModel.groups?.find((g) => g.key === 'upstream/primary')?.total.requests).toBe(2);
+  });
+
+  it("keeps the gateway's own reads out of usage and groups refusals as refused before routing", async () => {
+    const a = await chatApp({ tenant: { id: 'usage-c' } });
+    const b = await chatApp({ tenant: { id: 'usage-d' } });
+    a.upstream.script('primary', { kind: 'ok' });
+    const read = (app: typeof a, path: string) =>
+      app.app.request(path, { headers: { authorization: 'Bearer gwk_test_chat_tenant' } }, app.env);
+    const series = async (app: typeof a, groupBy: 'model' | 'route') =>
+      (
+        await read(app, `/tenant/usage/series?${range()}&granularity=minute&groupBy=${groupBy}`)
+      ).json<Series>();
+    // What the dashboard does every few seconds, before any model traffic.
+    for (let i = 0; i < 3; i++) {
+      expect((await read(a, '/tenant')).status).toBe(200);
+      expect((await read(a, '/tenant/usage')).status).toBe(200);
+      await series(a, 'model');
+    }
+    await a.post('/chat', { message: 'one', stream: false });
+    const refused = await a.post('/chat', { message: 'bad', model: 'upstream/nope' });
+    expect(refused.status).toBe(400);
+
+    const byModel = await seriesUntil(
+      () => series(a, 'model'),
+      (s) => s.total.requests >= 2,
+    );
+    expect(byModel.groups?.map((g) => [g.key, g.total.requests])).toEqual([
+      ['refused before routing', 1],
+      ['upstream/primary', 1],
+    ]);
+    expect(byModel.total).toMatchObject({ requests: 2, errors: 1, errorsByCode: { model_not_allowed: 1 } });
+    const byRoute = await series(a, 'route');
+    expect(byRoute.groups?.map((g) => g.key)).toEqual(['/chat']);
+    // Tenant B, same key text in its own registry, sees none of A's traffic.
+    const other = await series(b, 'model');
+    expect(other.tenantId).toBe('usage-d');
+    expect(other.total.requests).toBe(0);
+    expect(other.groups).toEqual([]);
   });
 
   it('refuses a malformed range with invalid_request', async () => {
@@ -113,6 +150,10 @@ describe('dashboard', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await res.text();
     expect(html).toContain('/tenant/usage/series');
-    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="https?:/);
+    expect(html).not.toMatch(/<script[^>]+src="(?!\/assets\/)|<link[^>]+href="https?:/);
+    const chartJs = /<script[^>]+src="([^"]+)"/.exec(html)?.[1] ?? '';
+    const script = await exports.default.fetch(`http://127.0.0.1:8787${chartJs}`);
+    expect(script.status).toBe(200);
+    expect(await script.text()).toContain('Chart.js v4');
   });
 });

@@ -16,8 +16,9 @@ export type {
 export { ProviderError, isRetryableStatus, parseRetryAfter } from './errors.ts';
 // The estimate lives in @aigw/core (sessions and budgets use it too); re-exported for callers of ai.
 export { estimateMessagesTokens, estimateTokens } from '@aigw/core';
-export { BUILT_IN_PROVIDERS, PROVIDERS } from './providers/registry.ts';
-export type { ProviderType } from './providers/registry.ts';
+export { PROVIDERS } from './providers/registry.ts';
+export { BUILT_IN_PROVIDERS } from '@aigw/ai/settings';
+export type { ProviderConfig, ProviderType } from '@aigw/ai/settings';
 export { LOCAL_MODELS } from './providers/local/index.ts';
 export { CircuitBreakers } from './routing/breaker.ts';
 export type { BreakerSettings } from './routing/breaker.ts';

@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '@aigw/tenancy';
+import type { ProviderConfig } from '@aigw/ai/settings';
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 

@@ -10,4 +10,4 @@ export type { RagDeps, VectorStoreFactory } from './pipeline/deps.ts';
 export * from './ingest/index.ts';
 export * from './retrieval/index.ts';
 export * from './answer/index.ts';
-export * from './settings/index.ts';
+export * from '@aigw/rag/settings';

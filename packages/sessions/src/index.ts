@@ -7,3 +7,4 @@ export * from './session/index.ts';
 export { buildContext } from './context/index.ts';
 export type { BuildContextInput, BuiltContext, ContextMessage, HistoryCandidate } from './context/index.ts';
 export { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from '@aigw/core';
+export * from './responses/index.ts';

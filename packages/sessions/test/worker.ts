@@ -1,5 +1,5 @@
-// The package's test Worker: exports the Durable Object the tests drive through `env.SESSIONS`.
-export { SessionDO } from '../src/index.ts';
+// The package's test Worker: exports the Durable Objects the tests drive through `env.SESSIONS` and `env.RESPONSES`.
+export { ResponseStoreDO, SessionDO } from '../src/index.ts';
 
 export default {
   fetch: () => new Response('aigw-sessions test worker'),

@@ -3,7 +3,6 @@ export {
   SCOPES,
   apiKeySchema,
   environmentSchema,
-  providerConfigSchema,
   routingSchema,
   scopeSchema,
   tenantConfigSchema,
@@ -12,7 +11,6 @@ export {
 export type {
   ApiKeyConfig,
   Environment,
-  ProviderConfig,
   RoutingConfig,
   Scope,
   TenantConfig,

@@ -15,8 +15,8 @@ export {
   toolsForTenant,
 } from './registry/index.ts';
 export type { OpenAIFunctionSpec, ToolName, ToolRegistry } from './registry/index.ts';
-export { toolsSettingsSchema } from './settings/index.ts';
-export type { ToolsSettings, ToolsSettingsInput, ToolsSettingsView } from './settings/index.ts';
+export { toolsSettingsSchema } from '@aigw/tools/settings';
+export type { ToolsSettings, ToolsSettingsInput, ToolsSettingsView } from '@aigw/tools/settings';
 export { defineTool } from './definition/index.ts';
 export type {
   CompleteFn,
@@ -27,7 +27,7 @@ export type {
   ToolDefinition,
   ToolServices,
 } from './definition/index.ts';
-export { executeTool, isOfflineModel, toolsModelId } from './execute/index.ts';
+export { TOOL_ARGUMENT_LIMITS, executeTool, isOfflineModel, toolsModelId } from './execute/index.ts';
 export type { ExecuteToolInput, ToolExecution } from './execute/index.ts';
 export { completeStructured } from './model/index.ts';
 export { AuditLedger, AuditLedgerDO, auditLedger, auditEntryInputSchema } from './audit/index.ts';

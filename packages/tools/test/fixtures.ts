@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { auditLedger, type AuditLedger } from '../src/audit/index.ts';
 import type { ExecuteToolInput } from '../src/execute/index.ts';
 import type { CompleteFn, IngestFn, ToolServices } from '../src/definition/index.ts';
-import { toolsSettingsSchema, type ToolsSettingsInput } from '../src/settings/index.ts';
+import { toolsSettingsSchema, type ToolsSettingsInput } from '@aigw/tools/settings';
 
 /** Shared by the package's tests: fixture text, a fresh tenant per test, and the real ledger. */
 

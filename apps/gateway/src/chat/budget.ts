@@ -7,10 +7,11 @@ import {
   reserveBudgets,
   settleBudgets,
 } from '@aigw/limits';
+import { newId } from '@aigw/core';
 import { costOf, type UsageRecord } from '@aigw/observability';
 import type { GatewayEnv } from '../context.ts';
 
-/** Budget held for one call: reserved before it, settled (or released) exactly once after. */
+/** Budget held for one model call: reserved before it, settled (or released) exactly once after. */
 export interface BudgetHold {
   /** Output tokens the reservation covers; an answer running past it is cut with budget_exceeded. */
   outputLimit: number;
@@ -30,7 +31,6 @@ export async function holdBudget(
 ): Promise<BudgetHold | undefined> {
   const tenant = c.get('tenant');
   const keyId = c.get('apiKey').id;
-  const requestId = c.get('requestId');
   const budgets = tenant.limits.budgets;
   if (budgetScopes(budgets, keyId).length === 0) return undefined;
 
@@ -39,7 +39,9 @@ export async function holdBudget(
   const request = {
     tenantId: tenant.id,
     keyId,
-    requestId,
+    // Each hold is its own: the request's chat call and each model call a tool makes reserve
+    // separately, and no id a client sends can make two calls share one reservation.
+    reservationId: newId('rsv'),
     tokens: inputTokens + outputLimit,
     usd: costOf(input.modelId, inputTokens, outputLimit).costUsd,
     // The hold must outlive the longest call, or a slow answer's reservation would lapse mid-way.

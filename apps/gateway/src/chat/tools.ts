@@ -1,12 +1,16 @@
 import type { Context } from 'hono';
 import { GatewayError } from '@aigw/core';
-import type { ToolSpec } from '@aigw/ai';
+import { routePath } from 'hono/route';
+import type { ChatMessage, ToolSpec } from '@aigw/ai';
 import { ingestDocuments } from '@aigw/rag';
-import { auditLedger, executeTool, findTool, toolSpec, type ToolServices } from '@aigw/tools';
+import type { UsageRecord } from '@aigw/observability';
+import { auditLedger, executeTool, findTool, toolSpec, toolsModelId, type ToolServices } from '@aigw/tools';
 import type { GatewayEnv } from '../context.ts';
 import { ragDeps, scopeOf } from '../rag/deps.ts';
 import { drain, startChat, type ToolLoop, type ToolOutcome } from './chat-service.ts';
 import { callerOf, routerDeps } from './deps.ts';
+import { holdBudget } from './budget.ts';
+import { recordModelCall } from '../lib/model-calls.ts';
 
 /**
  * What tools reach the outside world through: the tenant's tools model (route "tools") and the
@@ -14,21 +18,7 @@ import { callerOf, routerDeps } from './deps.ts';
  */
 export function toolServices(c: Context<GatewayEnv>): ToolServices {
   return {
-    complete: async (messages) => {
-      const run = await startChat(
-        routerDeps(c),
-        {
-          ...callerOf(c),
-          httpRoute: `${c.req.path}#tool`,
-          modelRoute: 'tools',
-          messages,
-          stream: false,
-          signal: c.req.raw.signal,
-        },
-        () => undefined,
-      );
-      return (await drain(run)).text;
-    },
+    complete: (messages, { signal }) => completeForTool(c, messages, signal),
     ingest: async (docs) => {
       if (!c.get('tenant').features.rag) {
         throw new GatewayError('feature_disabled', 'ingest_documents needs the "rag" feature.');
@@ -36,6 +26,64 @@ export function toolServices(c: Context<GatewayEnv>): ToolServices {
       return ingestDocuments(ragDeps(c), scopeOf(c), docs);
     },
   };
+}
+
+/**
+ * One model call a tool makes, accounted like the request's own: the worst case is reserved in the
+ * tenant's and the key's budgets first (refused with `budget_exceeded`, before any upstream call,
+ * when it does not fit), the answer is capped at what the reservation covers, the real usage is
+ * settled after, and the call is recorded as a usage event of its own under the request's id.
+ */
+async function completeForTool(
+  c: Context<GatewayEnv>,
+  messages: ChatMessage[],
+  signal: AbortSignal,
+): Promise<string> {
+  const started = Date.now();
+  const hold = await holdBudget(c, {
+    messages,
+    maxTokens: undefined,
+    modelId: toolsModelId(c.get('tenant')),
+  });
+  let usage: Promise<UsageRecord> | undefined;
+  try {
+    const run = await startChat(
+      routerDeps(c),
+      {
+        ...callerOf(c),
+        // The request's route pattern, as on its own usage event, marked as a tool's call.
+        httpRoute: `${routePath(c, -1)}#tool`,
+        modelRoute: 'tools',
+        messages,
+        stream: false,
+        outputTokenLimit: hold?.outputLimit,
+        // The tool's signal covers its timeout; the request's, the client leaving.
+        signal: AbortSignal.any([c.req.raw.signal, signal]),
+      },
+      (record) => {
+        usage = record;
+      },
+    );
+    return (await drain(run)).text;
+  } finally {
+    // startChat reports a record on every path, a failure before the first token included.
+    const record = await usage?.catch(() => undefined);
+    if (record === undefined) await hold?.release();
+    else {
+      // As for the chat's own call: a budget write that fails is logged; the tool's answer stands.
+      await hold?.settle(record).catch((error: unknown) => {
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'budget not settled',
+            requestId: record.requestId,
+            error: String(error),
+          }),
+        );
+      });
+      recordModelCall(c, record, started);
+    }
+  }
 }
 
 /** Runs one gateway tool for the caller: enablement, scopes, validation, timeout and audit. */
@@ -47,6 +95,8 @@ export async function runTool(
 ): Promise<{ tool: string; result: unknown; latencyMs: number }> {
   const tenant = c.get('tenant');
   const key = c.get('apiKey');
+  const ledger = auditLedger(c.env.AUDIT_LEDGER, tenant.id);
+  const clientRequestId = c.get('clientRequestId');
   return executeTool({
     name,
     rawArgs,
@@ -56,7 +106,10 @@ export async function runTool(
     keyId: key.id,
     requestId: c.get('requestId'),
     services: toolServices(c),
-    audit: auditLedger(c.env.AUDIT_LEDGER, tenant.id),
+    // The client's id goes beside the server's, for correlation; the entry is owned by the server id.
+    audit: {
+      append: (entry) => ledger.append(clientRequestId === undefined ? entry : { ...entry, clientRequestId }),
+    },
     signal,
   });
 }

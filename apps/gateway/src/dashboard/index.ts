@@ -1,1 +1,3 @@
-export { DASHBOARD_CSP, DASHBOARD_HTML, DASHBOARD_REFRESH_MS } from './page.ts';
+export { CHART_FONT_PX, DASHBOARD_CSP, DASHBOARD_HTML, DASHBOARD_REFRESH_MS } from './page.ts';
+export { NAV_LINKS, renderPage } from './layout.ts';
+export type { NavLink, PageParts } from './layout.ts';

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { VENDOR_PATHS } from '../generated/assets.ts';
 import { DASHBOARD_HTML } from './page.ts';
 
 describe('dashboard page', () => {
-  it('is one self-contained document: no external scripts, styles, fonts or images', () => {
+  it('loads scripts only from this Worker and nothing else from anywhere', () => {
     expect(DASHBOARD_HTML.startsWith('<!doctype html>')).toBe(true);
-    expect(DASHBOARD_HTML).not.toMatch(/<script[^>]+src=/i);
+    const sources = [...DASHBOARD_HTML.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources).toEqual([VENDOR_PATHS.chartJs]);
     expect(DASHBOARD_HTML).not.toMatch(/<link\b/i);
     expect(DASHBOARD_HTML).not.toMatch(/@import|url\(/i);
-    // The only absolute URL is the SVG namespace, which is an identifier, not a request.
-    const urls = DASHBOARD_HTML.match(/https?:\/\/[^\s'"]+/g) ?? [];
-    expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg']));
+    expect(DASHBOARD_HTML).not.toMatch(/https?:\/\//);
   });
 
   it('calls only this gateway’s tenant and series routes', () => {
@@ -18,15 +18,18 @@ describe('dashboard page', () => {
     expect(DASHBOARD_HTML).toContain('granularity=minute&groupBy=model');
   });
 
-  it('labels its controls and names its charts', () => {
+  it('labels its controls, names its charts and links the other pages', () => {
     expect(DASHBOARD_HTML).toContain('<label for="api-key">');
     expect(DASHBOARD_HTML).toContain('<label for="window">');
-    expect(DASHBOARD_HTML.match(/<svg class="chart"[^>]*role="img"[^>]*aria-labelledby=/g)).toHaveLength(5);
+    expect(DASHBOARD_HTML.match(/<canvas id="chart-[a-z]+" role="img" aria-labelledby=/g)).toHaveLength(5);
     expect(DASHBOARD_HTML).toContain('<html lang="en">');
+    expect(DASHBOARD_HTML).toContain('<a href="/dashboard" aria-current="page">Usage</a>');
+    expect(DASHBOARD_HTML).toContain('<a href="/docs">');
   });
 
   it('keeps the interpolated script free of template leftovers', () => {
     expect(DASHBOARD_HTML).not.toContain('${');
     expect(DASHBOARD_HTML).toContain('var REFRESH_MS = 5000;');
+    expect(DASHBOARD_HTML).toContain('Chart.defaults.font.size = 12;');
   });
 });

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { GatewayError } from '@aigw/core';
 import type { GatewayApp } from '../context.ts';
 import { feature, scope } from '../middleware/tenant/index.ts';
+import { jsonBody } from '../middleware/json-body/index.ts';
 import { errorResponses } from './openapi.ts';
 
 /** Workers AI's text-to-speech model (MeloTTS): text in, MP3 out. */
@@ -31,7 +32,7 @@ const route = createRoute({
   tags: ['speech'],
   summary: 'Text to speech with Workers AI (MeloTTS). Tenants need the "tts" feature.',
   security: [{ bearer: [] }],
-  middleware: [scope('chat'), feature('tts')],
+  middleware: [scope('chat'), feature('tts'), jsonBody()],
   request: { body: { required: true, content: { 'application/json': { schema: ttsRequest } } } },
   responses: {
     200: {

@@ -7,6 +7,7 @@ import { DASHBOARD_CSP, DASHBOARD_HTML } from '../dashboard/index.ts';
 import { errorResponses } from './openapi.ts';
 
 export const DASHBOARD_PATH = '/dashboard';
+export const SERIES_PATH = '/tenant/usage/series';
 export const ADMIN_USAGE_PATH = '/admin/tenants/usage';
 /** The Worker secret holding the operator key (not a tenant key; `wrangler secret put`). */
 export const OPERATOR_SECRET = 'OPERATOR_API_KEY';
@@ -25,7 +26,7 @@ const metrics = z
 
 const seriesRoute = createRoute({
   method: 'get',
-  path: '/tenant/usage/series',
+  path: SERIES_PATH,
   tags: ['usage'],
   summary:
     "The caller's own usage over time: requests, errors by code, tokens, cost, latency and TTFT percentiles, cache hits.",

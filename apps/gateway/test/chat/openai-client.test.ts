@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { chatApp, CHAT_KEY } from '../support/chat-app.ts';
 import { parseSse } from '../support/sse.ts';
+import { toolGateway, WEATHER_TOOL } from '../clients/support.ts';
 
 /** The official client, pointed at the gateway Worker exactly as a tenant app would be. */
 function client(
@@ -58,7 +59,7 @@ describe('the official openai client against the gateway', () => {
 
   it('lists the tenant allowed models', async () => {
     const models = await client('gwk_demo_globex').models.list();
-    expect(models.data.map((m) => m.id)).toEqual(['local/echo-1']);
+    expect(models.data.map((m) => m.id)).toEqual(['local/echo-1', 'local/hash-384']);
   });
 
   it('raises typed errors from OpenAI-shaped bodies', async () => {
@@ -70,6 +71,43 @@ describe('the official openai client against the gateway', () => {
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('model_not_allowed');
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('model');
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).requestID).toMatch(/^req_/);
+  });
+
+  it('returns a client tool call, without and with streaming', async () => {
+    const gateway = await toolGateway();
+    const sdk = client(gateway.key, gateway.fetch);
+    const request = {
+      model: 'upstream/primary',
+      messages: [{ role: 'user' as const, content: 'weather?' }],
+      tools: [
+        {
+          type: 'function' as const,
+          function: {
+            name: WEATHER_TOOL.name,
+            description: WEATHER_TOOL.description,
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
+    };
+    const completion = await sdk.chat.completions.create(request);
+    expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
+    const call = completion.choices[0]?.message.tool_calls?.[0];
+    expect(
+      call?.type === 'function' ? [call.function.name, JSON.parse(call.function.arguments)] : call,
+    ).toEqual([WEATHER_TOOL.name, WEATHER_TOOL.args]);
+
+    let name = '';
+    let args = '';
+    let finish: string | null = null;
+    for await (const chunk of await sdk.chat.completions.create({ ...request, stream: true })) {
+      const delta = chunk.choices[0]?.delta.tool_calls?.[0];
+      name += delta?.function?.name ?? '';
+      args += delta?.function?.arguments ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect([name, JSON.parse(args)]).toEqual([WEATHER_TOOL.name, WEATHER_TOOL.args]);
+    expect(finish).toBe('tool_calls');
   });
 
   it('raises an APIError mid-stream when the upstream is cut after the first token', async () => {

@@ -1,6 +1,6 @@
 import { GatewayError } from '@aigw/core';
-import type { ProviderConfig, TenantConfig } from '@aigw/tenancy';
-import { BUILT_IN_PROVIDERS } from '../providers/registry.ts';
+import { BUILT_IN_PROVIDERS, isBuiltInProvider, type ProviderConfig } from '@aigw/ai/settings';
+import type { TenantConfig } from '@aigw/tenancy';
 
 export type ModelRoute = 'chat' | 'search' | 'tools';
 
@@ -21,7 +21,9 @@ export function splitModelId(modelId: string): { providerName: string; model: st
 
 export function targetFor(tenant: TenantConfig, modelId: string): Target {
   const { providerName, model } = splitModelId(modelId);
-  const config = tenant.providers[providerName] ?? BUILT_IN_PROVIDERS[providerName];
+  const config =
+    tenant.providers[providerName] ??
+    (isBuiltInProvider(providerName) ? BUILT_IN_PROVIDERS[providerName] : undefined);
   // The registry build refuses models naming undeclared providers, so this is a config bug.
   if (config === undefined)
     throw new GatewayError('misconfigured', `Model "${modelId}" names an unknown provider.`);

@@ -113,6 +113,12 @@ export const ERROR_CODES = {
     openaiType: 'not_found_error',
     message: 'No route matches this path.',
   },
+  model_not_found: {
+    status: 404,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: 'The model does not exist or this key may not use it.',
+  },
   method_not_allowed: {
     status: 405,
     kind: 'user',

@@ -6,7 +6,19 @@ export interface ValidationIssue {
   path: (string | number)[];
   /** Machine-readable issue code (Zod's issue code for schema failures). */
   code: string;
+  /** Names the field, what it held and the limit, e.g. `documents[3].id: 300 characters, at most 256 allowed`. */
   message: string;
+  /** The largest accepted value, length or count (in `unit`), when a limit was passed. */
+  maximum?: number;
+  /** The smallest accepted value, length or count (in `unit`). */
+  minimum?: number;
+  /** What the request held, in `unit` (a length, a count) or as a value (a number, a type). */
+  received?: number | string;
+  unit?: 'characters' | 'bytes' | 'items' | 'levels';
+  /** The pattern a string must match, as a regular expression source. */
+  pattern?: string;
+  /** The tenant config setting that holds the limit, when it is one a tenant can change. */
+  setting?: string;
 }
 
 export interface GatewayErrorDetails {

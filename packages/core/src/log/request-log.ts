@@ -5,7 +5,10 @@
 export interface RequestLogLine {
   level: 'info' | 'warn' | 'error';
   msg: 'request';
+  /** The gateway's own id for the request (`req_…`), unique per request. */
   requestId: string;
+  /** The client's id for the request, when it sent a well-formed one (correlation only). */
+  clientRequestId?: string;
   tenantId: string | null;
   keyId: string | null;
   method: string;

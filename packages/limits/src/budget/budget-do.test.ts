@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { limitsSettingsSchema } from '../settings/index.ts';
+import { limitsSettingsSchema } from '@aigw/limits/settings';
 import { budgetExceededError, budgetStub, reserveBudgets, settleBudgets } from './budgets.ts';
 
 let counter = 0;
@@ -16,7 +16,7 @@ describe('BudgetDO', () => {
     const budget = budgetStub(env.BUDGET, tenantId);
     const reserved = await budget.reserve({
       tenantId,
-      requestId: 'r1',
+      reservationId: 'r1',
       tokens: 300,
       usd: 0,
       limits: tokens1000,
@@ -29,7 +29,9 @@ describe('BudgetDO', () => {
       remaining: 700,
     });
 
-    expect(await budget.settle({ tenantId, requestId: 'r1', tokens: 120, usd: 0.002, now: NOON })).toEqual({
+    expect(
+      await budget.settle({ tenantId, reservationId: 'r1', tokens: 120, usd: 0.002, now: NOON }),
+    ).toEqual({
       settled: true,
       hadReservation: true,
     });
@@ -48,11 +50,18 @@ describe('BudgetDO', () => {
   it('refuses a reservation that would exceed the budget, with the figures', async () => {
     const tenantId = newTenant();
     const budget = budgetStub(env.BUDGET, tenantId);
-    await budget.settle({ tenantId, requestId: 'r0', tokens: 120, usd: 0, now: NOON });
-    await budget.reserve({ tenantId, requestId: 'r1', tokens: 500, usd: 0, limits: tokens1000, now: NOON });
+    await budget.settle({ tenantId, reservationId: 'r0', tokens: 120, usd: 0, now: NOON });
+    await budget.reserve({
+      tenantId,
+      reservationId: 'r1',
+      tokens: 500,
+      usd: 0,
+      limits: tokens1000,
+      now: NOON,
+    });
     const refused = await budget.reserve({
       tenantId,
-      requestId: 'r2',
+      reservationId: 'r2',
       tokens: 400,
       usd: 0,
       limits: tokens1000,
@@ -77,13 +86,13 @@ describe('BudgetDO', () => {
     });
 
     // Releasing the first reservation makes room.
-    expect(await budget.release({ tenantId, requestId: 'r1' })).toEqual({ released: true });
-    expect(await budget.release({ tenantId, requestId: 'r1' })).toEqual({ released: false });
+    expect(await budget.release({ tenantId, reservationId: 'r1' })).toEqual({ released: true });
+    expect(await budget.release({ tenantId, reservationId: 'r1' })).toEqual({ released: false });
     expect(
       (
         await budget.reserve({
           tenantId,
-          requestId: 'r2',
+          reservationId: 'r2',
           tokens: 400,
           usd: 0,
           limits: tokens1000,
@@ -96,12 +105,12 @@ describe('BudgetDO', () => {
   it('cannot be overspent by concurrent reservations at the edge of the budget', async () => {
     const tenantId = newTenant();
     const budget = budgetStub(env.BUDGET, tenantId);
-    await budget.settle({ tenantId, requestId: 'r0', tokens: 50, usd: 0, now: NOON });
+    await budget.settle({ tenantId, reservationId: 'r0', tokens: 50, usd: 0, now: NOON });
     const results = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
         budget.reserve({
           tenantId,
-          requestId: `r${i + 1}`,
+          reservationId: `r${i + 1}`,
           tokens: 100,
           usd: 0,
           limits: tokens1000,
@@ -119,11 +128,11 @@ describe('BudgetDO', () => {
     const budget = budgetStub(env.BUDGET, tenantId);
     const limits = { usdPerMonth: 0.3 };
     // 0.1 + 0.2 > 0.3 in floating point; the budget counts micro-dollars.
-    await budget.settle({ tenantId, requestId: 'a', tokens: 0, usd: 0.1, now: NOON });
+    await budget.settle({ tenantId, reservationId: 'a', tokens: 0, usd: 0.1, now: NOON });
     // Sequential on purpose: the first fills the budget exactly, the second finds it full.
     const results = [
-      await budget.reserve({ tenantId, requestId: 'b', tokens: 0, usd: 0.2, limits, now: NOON }),
-      await budget.reserve({ tenantId, requestId: 'c', tokens: 0, usd: 0.01, limits, now: NOON }),
+      await budget.reserve({ tenantId, reservationId: 'b', tokens: 0, usd: 0.2, limits, now: NOON }),
+      await budget.reserve({ tenantId, reservationId: 'c', tokens: 0, usd: 0.01, limits, now: NOON }),
     ];
     expect(results.map((r) => r.ok)).toEqual([true, false]);
     const refused = results[1];
@@ -143,7 +152,7 @@ describe('BudgetDO', () => {
     const budget = budgetStub(env.BUDGET, tenantId);
     await budget.reserve({
       tenantId,
-      requestId: 'crashed',
+      reservationId: 'crashed',
       tokens: 1000,
       usd: 0,
       limits: tokens1000,
@@ -151,7 +160,7 @@ describe('BudgetDO', () => {
     });
     const soon = await budget.reserve({
       tenantId,
-      requestId: 'r2',
+      reservationId: 'r2',
       tokens: 1,
       usd: 0,
       limits: tokens1000,
@@ -160,7 +169,7 @@ describe('BudgetDO', () => {
     expect(soon.ok).toBe(false);
     const later = await budget.reserve({
       tenantId,
-      requestId: 'r2',
+      reservationId: 'r2',
       tokens: 1,
       usd: 0,
       limits: tokens1000,
@@ -174,9 +183,10 @@ describe('BudgetDO', () => {
     const budget = budgetStub(env.BUDGET, tenantId);
     const limits = { tokensPerDay: 1000, usdPerMonth: 1 };
     const lastMinute = Date.UTC(2030, 2, 31, 23, 59);
-    await budget.settle({ tenantId, requestId: 'r1', tokens: 1000, usd: 1, now: lastMinute });
+    await budget.settle({ tenantId, reservationId: 'r1', tokens: 1000, usd: 1, now: lastMinute });
     expect(
-      (await budget.reserve({ tenantId, requestId: 'r2', tokens: 1, usd: 0, limits, now: lastMinute })).ok,
+      (await budget.reserve({ tenantId, reservationId: 'r2', tokens: 1, usd: 0, limits, now: lastMinute }))
+        .ok,
     ).toBe(false);
 
     const nextDay = Date.UTC(2030, 3, 1, 0, 0);
@@ -184,7 +194,8 @@ describe('BudgetDO', () => {
     expect(usage.tokensPerDay).toMatchObject({ window: '2030-04-01', used: 0, remaining: 1000 });
     expect(usage.usdPerMonth).toMatchObject({ window: '2030-04', used: 0, remaining: 1 });
     expect(
-      (await budget.reserve({ tenantId, requestId: 'r2', tokens: 1000, usd: 1, limits, now: nextDay })).ok,
+      (await budget.reserve({ tenantId, reservationId: 'r2', tokens: 1000, usd: 1, limits, now: nextDay }))
+        .ok,
     ).toBe(true);
   });
 
@@ -213,14 +224,14 @@ describe('reserveBudgets', () => {
     const tenantId = newTenant();
     const ok = await reserveBudgets(
       env.BUDGET,
-      { tenantId, keyId: 'k1', requestId: 'r1', tokens: 200, usd: 0, now: NOON },
+      { tenantId, keyId: 'k1', reservationId: 'r1', tokens: 200, usd: 0, now: NOON },
       budgets,
     );
     expect(ok).toMatchObject({ ok: true, scopes: [{ keyId: undefined }, { keyId: 'k1' }] });
 
     const refused = await reserveBudgets(
       env.BUDGET,
-      { tenantId, keyId: 'k1', requestId: 'r2', tokens: 200, usd: 0, now: NOON },
+      { tenantId, keyId: 'k1', reservationId: 'r2', tokens: 200, usd: 0, now: NOON },
       budgets,
     );
     expect(refused).toMatchObject({ ok: false, keyId: 'k1', limit: 'tokensPerDay', max: 300 });
@@ -234,7 +245,7 @@ describe('reserveBudgets', () => {
     if (!ok.ok) return;
     await settleBudgets(
       env.BUDGET,
-      { tenantId, keyId: 'k1', requestId: 'r1', tokens: 50, usd: 0, now: NOON },
+      { tenantId, keyId: 'k1', reservationId: 'r1', tokens: 50, usd: 0, now: NOON },
       ok.scopes,
     );
     const keyUsage = await budgetStub(env.BUDGET, tenantId, 'k1').usage({
@@ -249,7 +260,7 @@ describe('reserveBudgets', () => {
     const tenantId = newTenant();
     const result = await reserveBudgets(
       env.BUDGET,
-      { tenantId, keyId: 'big', requestId: 'r1', tokens: 800, usd: 0, now: NOON },
+      { tenantId, keyId: 'big', reservationId: 'r1', tokens: 800, usd: 0, now: NOON },
       budgets,
     );
     expect(result.ok).toBe(true);

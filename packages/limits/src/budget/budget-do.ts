@@ -35,7 +35,7 @@ const MIGRATIONS: readonly Migration[] = [
         usd_micros INTEGER NOT NULL
       );
       CREATE TABLE reservations (
-        request_id TEXT PRIMARY KEY,
+        request_id TEXT PRIMARY KEY, -- the reservation id (named before reservations had their own ids)
         tokens INTEGER NOT NULL,
         usd_micros INTEGER NOT NULL,
         expires_at INTEGER NOT NULL
@@ -58,21 +58,23 @@ type SumRow = { tokens: number | null; usd_micros: number | null };
  * is the source; the object keeps no copy that could go stale).
  */
 export class BudgetDO extends DurableObject<Env> {
-  private schemaReady = false;
+  // Helpers are `#private`: every public method of a Durable Object is callable over RPC, and
+  // TypeScript's `private` does not exist at run time.
+  #schemaReady = false;
 
   reserve(raw: ReserveInput): ReserveResult {
     const input = reserveInputSchema.parse(raw);
     const now = input.now ?? Date.now();
-    this.prepare(input.tenantId, now);
+    this.#prepare(input.tenantId, now);
 
-    const reserved = this.reservedExcept(input.requestId, now);
+    const reserved = this.#reservedExcept(input.reservationId, now);
     const day = dayWindow(now);
     const month = monthWindow(now);
     const checks = [
       {
         limit: 'tokensPerDay' as const,
         max: input.limits.tokensPerDay,
-        used: this.used('day', day).tokens,
+        used: this.#used('day', day).tokens,
         reserved: reserved.tokens,
         requested: input.tokens,
         window: day,
@@ -80,7 +82,7 @@ export class BudgetDO extends DurableObject<Env> {
       {
         limit: 'usdPerMonth' as const,
         max: input.limits.usdPerMonth === undefined ? undefined : toMicros(input.limits.usdPerMonth),
-        used: this.used('month', month).usd_micros,
+        used: this.#used('month', month).usd_micros,
         reserved: reserved.usd_micros,
         requested: toMicros(input.usd),
         window: month,
@@ -106,12 +108,12 @@ export class BudgetDO extends DurableObject<Env> {
       `INSERT INTO reservations (request_id, tokens, usd_micros, expires_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (request_id) DO UPDATE SET
          tokens = excluded.tokens, usd_micros = excluded.usd_micros, expires_at = excluded.expires_at`,
-      input.requestId,
+      input.reservationId,
       input.tokens,
       toMicros(input.usd),
       expiresAt,
     );
-    return { ok: true, requestId: input.requestId, tokens: input.tokens, usd: input.usd, expiresAt };
+    return { ok: true, reservationId: input.reservationId, tokens: input.tokens, usd: input.usd, expiresAt };
   }
 
   /**
@@ -122,23 +124,23 @@ export class BudgetDO extends DurableObject<Env> {
   settle(raw: SettleInput): { settled: true; hadReservation: boolean } {
     const input = settleInputSchema.parse(raw);
     const now = input.now ?? Date.now();
-    this.prepare(input.tenantId, now);
+    this.#prepare(input.tenantId, now);
     return this.ctx.storage.transactionSync(() => {
       const hadReservation =
-        this.ctx.storage.sql.exec('DELETE FROM reservations WHERE request_id = ?', input.requestId)
+        this.ctx.storage.sql.exec('DELETE FROM reservations WHERE request_id = ?', input.reservationId)
           .rowsWritten > 0;
-      this.book('day', dayWindow(now), input.tokens, toMicros(input.usd));
-      this.book('month', monthWindow(now), input.tokens, toMicros(input.usd));
+      this.#book('day', dayWindow(now), input.tokens, toMicros(input.usd));
+      this.#book('month', monthWindow(now), input.tokens, toMicros(input.usd));
       return { settled: true as const, hadReservation };
     });
   }
 
   release(raw: ReleaseInput): { released: boolean } {
     const input = releaseInputSchema.parse(raw);
-    this.prepare(input.tenantId, Date.now());
+    this.#prepare(input.tenantId, Date.now());
     const cursor = this.ctx.storage.sql.exec(
       'DELETE FROM reservations WHERE request_id = ?',
-      input.requestId,
+      input.reservationId,
     );
     return { released: cursor.rowsWritten > 0 };
   }
@@ -146,8 +148,8 @@ export class BudgetDO extends DurableObject<Env> {
   usage(raw: UsageInput): BudgetUsage {
     const input = usageInputSchema.parse(raw);
     const now = input.now ?? Date.now();
-    this.prepare(input.tenantId, now);
-    const reserved = this.reservedExcept(null, now);
+    this.#prepare(input.tenantId, now);
+    const reserved = this.#reservedExcept(null, now);
     const day = dayWindow(now);
     const month = monthWindow(now);
     const line = (
@@ -166,12 +168,12 @@ export class BudgetDO extends DurableObject<Env> {
     const usd = input.limits.usdPerMonth;
     const monthLine = line(
       month,
-      this.used('month', month).usd_micros,
+      this.#used('month', month).usd_micros,
       reserved.usd_micros,
       usd === undefined ? undefined : toMicros(usd),
     );
     return {
-      tokensPerDay: line(day, this.used('day', day).tokens, reserved.tokens, input.limits.tokensPerDay),
+      tokensPerDay: line(day, this.#used('day', day).tokens, reserved.tokens, input.limits.tokensPerDay),
       usdPerMonth: {
         ...monthLine,
         used: fromMicros(monthLine.used),
@@ -183,10 +185,10 @@ export class BudgetDO extends DurableObject<Env> {
   }
 
   /** Schema, tenant check and expiry of forgotten reservations: the start of every call. */
-  private prepare(tenantId: string, now: number): void {
-    if (!this.schemaReady) {
+  #prepare(tenantId: string, now: number): void {
+    if (!this.#schemaReady) {
       migrate(this.ctx.storage, MIGRATIONS, now);
-      this.schemaReady = true;
+      this.#schemaReady = true;
     }
     const stored = this.ctx.storage.sql
       .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'tenant_id'")
@@ -201,27 +203,27 @@ export class BudgetDO extends DurableObject<Env> {
     this.ctx.storage.sql.exec('DELETE FROM reservations WHERE expires_at <= ?', now);
   }
 
-  private reservedExcept(requestId: string | null, now: number): { tokens: number; usd_micros: number } {
+  #reservedExcept(reservationId: string | null, now: number): { tokens: number; usd_micros: number } {
     const row = this.ctx.storage.sql
       .exec<SumRow>(
         `SELECT SUM(tokens) AS tokens, SUM(usd_micros) AS usd_micros FROM reservations
          WHERE expires_at > ? AND request_id IS NOT ?`,
         now,
-        requestId,
+        reservationId,
       )
       .one();
     return { tokens: row.tokens ?? 0, usd_micros: row.usd_micros ?? 0 };
   }
 
   /** Usage in the given window; a row left from an earlier window counts as zero (rollover). */
-  private used(period: 'day' | 'month', window: BudgetWindow): { tokens: number; usd_micros: number } {
+  #used(period: 'day' | 'month', window: BudgetWindow): { tokens: number; usd_micros: number } {
     const row = this.ctx.storage.sql
       .exec<UsageRow>('SELECT window_id, tokens, usd_micros FROM usage WHERE period = ?', period)
       .toArray()[0];
     return row?.window_id === window.id ? row : { tokens: 0, usd_micros: 0 };
   }
 
-  private book(period: 'day' | 'month', window: BudgetWindow, tokens: number, usdMicros: number): void {
+  #book(period: 'day' | 'month', window: BudgetWindow, tokens: number, usdMicros: number): void {
     this.ctx.storage.sql.exec(
       `INSERT INTO usage (period, window_id, tokens, usd_micros) VALUES (?, ?, ?, ?)
        ON CONFLICT (period) DO UPDATE SET

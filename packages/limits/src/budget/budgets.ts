@@ -1,5 +1,5 @@
 import { GatewayError } from '@aigw/core';
-import type { BudgetLimits, LimitsSettings } from '../settings/index.ts';
+import type { BudgetLimits, LimitsSettings } from '@aigw/limits/settings';
 import type { BudgetDO } from './budget-do.ts';
 import type { ReserveResult } from './schema.ts';
 
@@ -39,7 +39,8 @@ export function budgetScopes(budgets: LimitsSettings['budgets'], keyId: string |
 export interface BudgetRequest {
   tenantId: string;
   keyId?: string | undefined;
-  requestId: string;
+  /** The server-generated id of this one model call's hold (see `reserveInputSchema`). */
+  reservationId: string;
   tokens: number;
   usd: number;
   /** How long an unsettled reservation holds the budget (default 10 minutes); cover the call's timeout. */
@@ -67,7 +68,7 @@ export async function reserveBudgets(
   for (const scope of scopes) {
     const result = await budgetStub(namespace, request.tenantId, scope.keyId).reserve({
       tenantId: request.tenantId,
-      requestId: request.requestId,
+      reservationId: request.reservationId,
       tokens: request.tokens,
       usd: request.usd,
       limits: scope.limits,
@@ -93,7 +94,7 @@ export async function settleBudgets(
     scopes.map((scope) =>
       budgetStub(namespace, request.tenantId, scope.keyId).settle({
         tenantId: request.tenantId,
-        requestId: request.requestId,
+        reservationId: request.reservationId,
         tokens: request.tokens,
         usd: request.usd,
         ...(request.now === undefined ? {} : { now: request.now }),
@@ -104,14 +105,14 @@ export async function settleBudgets(
 
 export async function releaseBudgets(
   namespace: DurableObjectNamespace<BudgetDO>,
-  request: Pick<BudgetRequest, 'tenantId' | 'requestId'>,
+  request: Pick<BudgetRequest, 'tenantId' | 'reservationId'>,
   scopes: readonly BudgetScope[],
 ): Promise<void> {
   await Promise.all(
     scopes.map((scope) =>
       budgetStub(namespace, request.tenantId, scope.keyId).release({
         tenantId: request.tenantId,
-        requestId: request.requestId,
+        reservationId: request.reservationId,
       }),
     ),
   );

@@ -1,16 +1,21 @@
 import { z } from 'zod';
-import { budgetLimitsSchema } from '../settings/index.ts';
+import { budgetLimitsSchema } from '@aigw/limits/settings';
 
 /** Inputs of the BudgetDO's RPC methods; the object parses each one. */
 
 const tenantId = z.string().min(1).max(64);
-const requestId = z.string().min(1).max(128);
+/**
+ * Who holds a reservation: an id the gateway generates for one model call (`newId('rsv')`), never
+ * one a client chose. Reserving again under a held id replaces that reservation, so two calls
+ * sharing an id would hold the budget once between them.
+ */
+const reservationId = z.string().min(1).max(128);
 /** Test clock, ms since the epoch; production callers leave it out. */
 const now = z.number().int().nonnegative().optional();
 
 export const reserveInputSchema = z.object({
   tenantId,
-  requestId,
+  reservationId,
   /** The most the request can use: prompt estimate + max output tokens. */
   tokens: z.int().min(0),
   /** The most the request can cost, in USD. */
@@ -24,14 +29,14 @@ export type ReserveInput = z.infer<typeof reserveInputSchema>;
 
 export const settleInputSchema = z.object({
   tenantId,
-  requestId,
+  reservationId,
   tokens: z.int().min(0),
   usd: z.number().min(0),
   now,
 });
 export type SettleInput = z.infer<typeof settleInputSchema>;
 
-export const releaseInputSchema = z.object({ tenantId, requestId });
+export const releaseInputSchema = z.object({ tenantId, reservationId });
 export type ReleaseInput = z.infer<typeof releaseInputSchema>;
 
 export const usageInputSchema = z.object({ tenantId, limits: budgetLimitsSchema, now });
@@ -56,7 +61,7 @@ export interface BudgetUsage {
 export type BudgetLimitName = keyof BudgetUsage;
 
 export type ReserveResult =
-  | { ok: true; requestId: string; tokens: number; usd: number; expiresAt: number }
+  | { ok: true; reservationId: string; tokens: number; usd: number; expiresAt: number }
   | {
       ok: false;
       code: 'budget_exceeded';

@@ -1,5 +1,5 @@
 import { GatewayError } from '@aigw/core';
-import { RATE_DIMENSIONS, type LimitsSettings, type RateDimension } from '../settings/index.ts';
+import { RATE_DIMENSIONS, type LimitsSettings, type RateDimension } from '@aigw/limits/settings';
 import { rateLimiterName } from './naming.ts';
 import type { RateLimitResult, RateLimiterDO } from './rate-limiter-do.ts';
 

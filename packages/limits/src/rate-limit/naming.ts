@@ -1,5 +1,5 @@
 import { GatewayError } from '@aigw/core';
-import type { RateDimension } from '../settings/index.ts';
+import type { RateDimension } from '@aigw/limits/settings';
 
 /**
  * The object of one limited key. Tenant ids and dimensions contain no ":", so the value (an IPv6

@@ -43,13 +43,15 @@ type LimiterRow = { tenant_id: string; tat: number };
 export const IDLE_GRACE_MS = 10 * 60_000;
 
 export class RateLimiterDO extends DurableObject<Env> {
-  private schemaReady = false;
-  private alarmPending = false;
+  // Helpers are `#private`: every public method of a Durable Object is callable over RPC, and
+  // TypeScript's `private` does not exist at run time.
+  #schemaReady = false;
+  #alarmPending = false;
 
   check(raw: RateCheckInput): RateLimitResult {
     const input = rateCheckInputSchema.parse(raw);
     const now = input.now ?? Date.now();
-    this.ensureSchema(now);
+    this.#ensureSchema(now);
     const row = this.ctx.storage.sql
       .exec<LimiterRow>('SELECT tenant_id, tat FROM limiter WHERE id = 1')
       .toArray()[0];
@@ -67,8 +69,8 @@ export class RateLimiterDO extends DurableObject<Env> {
         input.tenantId,
         tat,
       );
-      if (!this.alarmPending) {
-        this.alarmPending = true;
+      if (!this.#alarmPending) {
+        this.#alarmPending = true;
         // Not awaited on purpose: the output gate holds the reply until the write is durable, and
         // `check` stays synchronous, so no other call can run between the read and the write.
         void this.ctx.storage.setAlarm(tat + IDLE_GRACE_MS);
@@ -78,22 +80,22 @@ export class RateLimiterDO extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    this.alarmPending = false;
+    this.#alarmPending = false;
     const tat = hasSchema(this.ctx.storage.sql)
       ? this.ctx.storage.sql.exec<{ tat: number }>('SELECT tat FROM limiter WHERE id = 1').toArray()[0]?.tat
       : undefined;
     if (tat !== undefined && tat + IDLE_GRACE_MS > Date.now()) {
-      this.alarmPending = true;
+      this.#alarmPending = true;
       await this.ctx.storage.setAlarm(tat + IDLE_GRACE_MS);
       return;
     }
     await this.ctx.storage.deleteAll();
-    this.schemaReady = false;
+    this.#schemaReady = false;
   }
 
-  private ensureSchema(now: number): void {
-    if (this.schemaReady) return;
+  #ensureSchema(now: number): void {
+    if (this.#schemaReady) return;
     migrate(this.ctx.storage, MIGRATIONS, now);
-    this.schemaReady = true;
+    this.#schemaReady = true;
   }
 }

@@ -2,7 +2,7 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { env } from 'cloudflare:workers';
 import { GatewayError } from '@aigw/core';
 import { describe, expect, it } from 'vitest';
-import { limitsSettingsSchema, type LimitsSettingsInput } from '../settings/index.ts';
+import { limitsSettingsSchema, type LimitsSettingsInput } from '@aigw/limits/settings';
 import { checkLimits, rateLimitHeaders, rateLimitedError } from './check-limits.ts';
 import { rateLimiterName } from './naming.ts';
 import type { RateLimiterDO } from './rate-limiter-do.ts';

@@ -8,7 +8,9 @@ export {
   GRANULARITIES,
   GROUP_BYS,
   MAX_RANGE_MS,
+  FAILED_BEFORE_ROUTING,
   NO_MODEL,
+  REFUSED_BEFORE_ROUTING,
   seriesQuerySchema,
   usageEventSchema,
 } from './schema.ts';

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * One request, as the usage store and Analytics Engine see it. Every request a tenant makes is one
- * event (model calls and others); `model` is null when the request called no model. Build it from
+ * event (model calls and others), and each model call a tool makes for it one more (route
+ * `<route>#tool`, the request's id); `model` is null when the request called no model. Build it from
  * the request log line with `usageEventFrom`.
  */
 export const usageEventSchema = z.object({
@@ -137,5 +138,12 @@ export interface UsageSeries {
   groups?: { key: string; total: UsageMetrics }[];
 }
 
-/** Group key for requests without a model (with `groupBy: 'model'`). */
-export const NO_MODEL = '(none)';
+// Group keys (with `groupBy: 'model'`) for requests that chose no model. Model ids are always
+// `provider/model`, so none of these can be taken for one.
+
+/** A request that succeeded without calling a model (documents, tools, search, ...). */
+export const NO_MODEL = 'no model call';
+/** A request refused (4xx) before a model was chosen: bad input, model not allowed, rate limit, budget. */
+export const REFUSED_BEFORE_ROUTING = 'refused before routing';
+/** A request that failed on the gateway's side (5xx) before a model was chosen. */
+export const FAILED_BEFORE_ROUTING = 'failed before routing';

@@ -1,14 +1,16 @@
 import { emptyDense, mergeInto, percentile, type Histogram } from './histogram.ts';
 import {
+  FAILED_BEFORE_ROUTING,
   GRANULARITY_MS,
   NO_MODEL,
+  REFUSED_BEFORE_ROUTING,
   type GroupBy,
   type SeriesBucket,
   type SeriesQuery,
   type UsageMetrics,
   type UsageSeries,
 } from './schema.ts';
-import type { RollupRow } from './tables.ts';
+import { NO_MODEL_MARKERS, type RollupRow } from './tables.ts';
 
 /** Sums of rollup rows, before percentiles and rates are derived. */
 interface Accumulator {
@@ -73,8 +75,15 @@ function metricsOf(acc: Accumulator): UsageMetrics {
 function groupKey(row: RollupRow, groupBy: GroupBy): string {
   if (groupBy === 'route') return row.route;
   if (groupBy === 'key') return row.key_id;
-  return row.model === '' ? NO_MODEL : row.model;
+  return MODEL_GROUP_LABELS.get(row.model) ?? row.model;
 }
+
+/** The group key of each no-model marker (tables.ts), as the series reports it. */
+const MODEL_GROUP_LABELS = new Map<string, string>([
+  [NO_MODEL_MARKERS.none, NO_MODEL],
+  [NO_MODEL_MARKERS.refused, REFUSED_BEFORE_ROUTING],
+  [NO_MODEL_MARKERS.failed, FAILED_BEFORE_ROUTING],
+]);
 
 /** The bucket-aligned range: `from` rounded down, `to` rounded up to the granularity. */
 export function alignedRange(query: SeriesQuery): { start: number; end: number; step: number } {

@@ -3,8 +3,9 @@ import type { Migration } from '@aigw/core/sqlite';
 /**
  * The UsageStoreDO's SQLite schema. `rollups` holds one row per period × route × model × key at
  * two grains: minutes (60000) and hours (3600000). Every event updates both, so hour and day
- * series read ~60× fewer rows than minutes would give them. `model` is '' for requests that
- * called no model (it is part of the primary key, which must not be NULL).
+ * series read ~60× fewer rows than minutes would give them. `model` is the model id, or, for a
+ * request that chose no model (it is part of the primary key, which must not be NULL), one of the
+ * markers below; none contains the `/` every model id has.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -32,6 +33,16 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
+
+/** What `model` holds for a request that chose no model, by how it ended. */
+export const NO_MODEL_MARKERS = {
+  /** Succeeded without a model call. */
+  none: '',
+  /** Refused (4xx) before a model was chosen. */
+  refused: '!refused',
+  /** Failed (5xx, or an error code on a success status) before a model was chosen. */
+  failed: '!failed',
+} as const;
 
 // Row shapes are `type`s: SqlStorage needs an index signature, which interfaces do not get.
 export type RollupRow = {

@@ -15,7 +15,7 @@ import {
 } from './schema.ts';
 import { alignedRange, buildSeries } from './series.ts';
 import { hasSchema, migrate } from '@aigw/core/sqlite';
-import { MIGRATIONS, type MetaRow, type RollupRow } from './tables.ts';
+import { MIGRATIONS, NO_MODEL_MARKERS, type MetaRow, type RollupRow } from './tables.ts';
 
 /** Minute rollups serve minute series (≤ 24 h each); two days keep any window of the last day whole. */
 export const MINUTE_RETENTION_MS = 2 * DAY_MS;
@@ -217,7 +217,7 @@ interface Rollup {
 function rollupsOf(events: readonly UsageEvent[], grains: readonly number[]): Iterable<Rollup> {
   const rows = new Map<string, Rollup>();
   for (const event of events) {
-    const model = event.model ?? '';
+    const model = event.model ?? noModelMarker(event);
     for (const grain of grains) {
       const start = Math.floor(event.time / grain) * grain;
       const id = JSON.stringify([grain, start, event.route, model, event.keyId]);
@@ -258,6 +258,16 @@ function rollupsOf(events: readonly UsageEvent[], grains: readonly number[]): It
     }
   }
   return rows.values();
+}
+
+/**
+ * A request without a model is told apart by how it ended, so that refusals (a disallowed model,
+ * bad input, a rate limit) do not sit in one row with the requests that never needed a model.
+ */
+function noModelMarker(event: UsageEvent): string {
+  if (event.status >= 500) return NO_MODEL_MARKERS.failed;
+  if (event.status >= 400) return NO_MODEL_MARKERS.refused;
+  return event.errorCode === undefined ? NO_MODEL_MARKERS.none : NO_MODEL_MARKERS.failed;
 }
 
 /** A stored JSON count map plus new counts. */

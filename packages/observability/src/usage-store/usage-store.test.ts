@@ -142,8 +142,8 @@ describe('usage store rollups', () => {
     expect(byModel.groupBy).toBe('model');
     expect(byModel.groups?.map((g) => [g.key, g.total.requests, g.total.errors])).toEqual([
       ['openai/gpt-4o-mini', 3, 1],
-      ['(none)', 1, 0],
       ['local/echo-1', 1, 0],
+      ['no model call', 1, 0],
     ]);
     expect(Object.keys(byModel.buckets[0]?.groups ?? {})).toEqual(['openai/gpt-4o-mini']);
     expect(byModel.buckets[1]?.groups?.['openai/gpt-4o-mini']?.errorsByCode).toEqual({ internal: 1 });
@@ -164,6 +164,51 @@ describe('usage store rollups', () => {
       ['key-a', 4],
       ['key-b', 1],
     ]);
+  });
+
+  it('groups requests that chose no model by how they ended, never under one catch-all', async () => {
+    const noModel = { model: null, inputTokens: 0, outputTokens: 0, costUsd: 0, ttftMs: null };
+    const { tenantId, store } = await seeded([
+      chatEvent(T0, { model: 'openai/gpt-4o-mini' }),
+      chatEvent(T0 + 1, { ...noModel, status: 403, errorCode: 'model_not_allowed', latencyMs: 2 }),
+      chatEvent(T0 + 2, { ...noModel, status: 429, errorCode: 'rate_limited', latencyMs: 3 }),
+      chatEvent(T0 + 3, {
+        ...noModel,
+        route: '/search',
+        status: 400,
+        errorCode: 'invalid_request',
+        latencyMs: 4,
+      }),
+      chatEvent(T0 + 4, { ...noModel, route: '/search', latencyMs: 900 }),
+      chatEvent(T0 + 5, { ...noModel, route: '/documents', status: 500, errorCode: 'internal' }),
+    ]);
+    const series = await store.series(
+      { from: T0, to: T0 + MIN, granularity: 'minute', groupBy: 'model' },
+      AT,
+    );
+    const group = (key: string) => series.groups?.find((g) => g.key === key)?.total;
+    expect(series.groups?.map((g) => [g.key, g.total.requests, g.total.errors])).toEqual([
+      ['refused before routing', 3, 3],
+      ['failed before routing', 1, 1],
+      ['no model call', 1, 0],
+      ['openai/gpt-4o-mini', 1, 0],
+    ]);
+    expect(group('refused before routing')?.errorsByCode).toEqual({
+      invalid_request: 1,
+      model_not_allowed: 1,
+      rate_limited: 1,
+    });
+    // Their own rows: the slow search does not lift the refusals' latency.
+    expect(group('refused before routing')?.latencyMs.p95).toBeLessThan(100);
+    expect(group('no model call')?.latencyMs.p50).toBeGreaterThan(500);
+    expect(series.buckets[0]?.groups?.['refused before routing']?.requests).toBe(3);
+    // Another tenant's store has none of it.
+    const other = await usageStore(env.USAGE_STORE, freshTenantId()).series(
+      { from: T0, to: T0 + MIN, granularity: 'minute', groupBy: 'model' },
+      AT,
+    );
+    expect(other.groups).toEqual([]);
+    expect(series.tenantId).toBe(tenantId);
   });
 
   it('answers an empty series for a tenant that recorded nothing, creating nothing', async () => {

@@ -1,13 +1,13 @@
 import { GatewayError } from '@aigw/core';
-import type { RagSettings } from '../settings/index.ts';
+import {
+  WORKERS_AI_EMBEDDING_MODELS,
+  type RagSettings,
+  type WorkersAiEmbeddingModel,
+} from '@aigw/rag/settings';
 import type { AiRunner, Embedder } from './embedder.ts';
 import { HashingEmbedder } from './hashing.ts';
 import { OpenAiCompatibleEmbedder } from './openai-compatible.ts';
-import {
-  WORKERS_AI_EMBEDDING_MODELS,
-  WorkersAiEmbedder,
-  type WorkersAiEmbeddingModel,
-} from './workers-ai.ts';
+import { WorkersAiEmbedder } from './workers-ai.ts';
 
 /** An OpenAI-compatible upstream, resolved from the tenant's providers (secret already read). */
 export interface EmbeddingUpstream {

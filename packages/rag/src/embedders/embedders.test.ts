@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '@aigw/core';
-import { resolveRagSettings } from '../settings/index.ts';
+import { resolveRagSettings } from '@aigw/rag/settings';
 import { createEmbedder } from './create.ts';
 import type { AiRunner } from './embedder.ts';
 import { HashingEmbedder } from './hashing.ts';

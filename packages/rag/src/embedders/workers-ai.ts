@@ -1,14 +1,7 @@
 import { GatewayError } from '@aigw/core';
 import { z } from 'zod';
+import { WORKERS_AI_EMBEDDING_MODELS, type WorkersAiEmbeddingModel } from '@aigw/rag/settings';
 import type { AiRunner, Embedder } from './embedder.ts';
-
-/** Workers AI text-embedding models and their output sizes. */
-export const WORKERS_AI_EMBEDDING_MODELS = {
-  '@cf/baai/bge-small-en-v1.5': 384,
-  '@cf/baai/bge-base-en-v1.5': 768,
-  '@cf/baai/bge-large-en-v1.5': 1024,
-} as const;
-export type WorkersAiEmbeddingModel = keyof typeof WORKERS_AI_EMBEDDING_MODELS;
 
 const outputSchema = z.object({ data: z.array(z.array(z.number())) });
 

@@ -1,4 +1,7 @@
 export {
+  DOCUMENT_ID_MAX_CHARS,
+  documentIdSchema,
+  survivesUrlPath,
   RESERVED_METADATA_KEYS,
   deleteDocument,
   getDocument,

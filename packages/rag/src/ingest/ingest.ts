@@ -13,9 +13,39 @@ import { assertScope, type TenantScope } from '../scope/index.ts';
 import { chunkText } from '../text/index.ts';
 import { vectorId, type VectorMetadata } from '../vector/index.ts';
 
+/**
+ * Whether `/documents/{id}` can name this id: it comes back unchanged from encodeURIComponent →
+ * URL → decodeURIComponent. URLs drop the dot segments `.` and `..` (so `GET /documents/..` is
+ * `GET /`), and an id with a lone surrogate cannot be encoded at all; such a document could be
+ * stored but never fetched or deleted.
+ */
+export function survivesUrlPath(id: string): boolean {
+  const prefix = '/documents/';
+  try {
+    const { pathname } = new URL(`https://gateway.invalid${prefix}${encodeURIComponent(id)}`);
+    return pathname.startsWith(prefix) && decodeURIComponent(pathname.slice(prefix.length)) === id;
+  } catch {
+    // encodeURIComponent throws a URIError on a lone surrogate.
+    return false;
+  }
+}
+
+export const DOCUMENT_ID_MAX_CHARS = 256;
+
+export const documentIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(DOCUMENT_ID_MAX_CHARS)
+  .refine(survivesUrlPath, {
+    error:
+      'not usable in the URL /documents/{id}: "." and "..", and ids that change when URL-encoded, are refused',
+  })
+  .describe('Caller-chosen document id, unique per tenant; must survive the URL path /documents/{id}.');
+
 export const ingestDocumentSchema = z
   .object({
-    id: z.string().trim().min(1).max(256).describe('Caller-chosen document id, unique per tenant.'),
+    id: documentIdSchema,
     text: z.string().min(1).max(2_000_000).describe('Plain text or Markdown; headings become chunk context.'),
     title: z.string().trim().min(1).max(300).optional(),
     url: z.url().max(2048).optional(),
@@ -90,7 +120,7 @@ export async function ingestDocuments(
   for (const [position, raw] of docs.entries()) {
     const parsed = ingestDocumentSchema.safeParse(raw);
     if (!parsed.success) {
-      const error = invalidRequest(parsed.error, `documents[${position}]`);
+      const error = invalidRequest(parsed.error, 'document', raw, { prefix: ['documents', position] });
       result.failed.push({ id: idOf(raw, position), code: error.code, message: error.message });
       continue;
     }

@@ -2,7 +2,7 @@ import type { Embedder } from '../embedders/index.ts';
 import { DocumentRegistry, type DocumentRegistryDO } from '../registry/index.ts';
 import type { Reranker } from '../retrieval/rerank/index.ts';
 import { assertScope, type TenantScope } from '../scope/index.ts';
-import type { RagSettings } from '../settings/index.ts';
+import type { RagSettings } from '@aigw/rag/settings';
 import {
   LocalVectorStore,
   TenantVectorIndex,

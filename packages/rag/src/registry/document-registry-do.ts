@@ -31,13 +31,15 @@ const MAX_PAGE = 100;
  * every cached answer unreachable), and the embedder the tenant's index was built with.
  */
 export class DocumentRegistryDO extends DurableObject<unknown> {
-  private readonly sql: SqlStorage;
+  // Helpers are `#private`: every public method of a Durable Object is callable over RPC, and
+  // TypeScript's `private` does not exist at run time.
+  readonly #sql: SqlStorage;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-    this.sql.exec(
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    this.#sql.exec(
       `CREATE TABLE IF NOT EXISTS documents (
          id TEXT PRIMARY KEY,
          title TEXT,
@@ -55,17 +57,17 @@ export class DocumentRegistryDO extends DurableObject<unknown> {
 
   getDocument(tenantId: string, id: string): RpcResult<DocumentRecord | null> {
     return capture(() => {
-      this.bindTenant(tenantId);
-      const row = this.sql.exec<DocumentRow>(`SELECT * FROM documents WHERE id = ?`, id).toArray()[0];
+      this.#bindTenant(tenantId);
+      const row = this.#sql.exec<DocumentRow>(`SELECT * FROM documents WHERE id = ?`, id).toArray()[0];
       return row === undefined ? null : toRecord(row);
     });
   }
 
   listDocuments(tenantId: string, options: { limit?: number; after?: string } = {}): RpcResult<DocumentPage> {
     return capture(() => {
-      this.bindTenant(tenantId);
+      this.#bindTenant(tenantId);
       const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), MAX_PAGE);
-      const rows = this.sql
+      const rows = this.#sql
         .exec<DocumentRow>(
           `SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT ?`,
           options.after ?? '',
@@ -85,11 +87,11 @@ export class DocumentRegistryDO extends DurableObject<unknown> {
     embedder: EmbedderInfo,
   ): RpcResult<{ corpusVersion: number }> {
     return capture(() => {
-      this.bindTenant(tenantId);
+      this.#bindTenant(tenantId);
       return this.ctx.storage.transactionSync(() => {
-        this.bindEmbedderSync(embedder);
+        this.#bindEmbedderSync(embedder);
         const now = new Date().toISOString();
-        this.sql.exec(
+        this.#sql.exec(
           `INSERT INTO documents (id, title, url, source, hash, chunk_ids, metadata, embedder, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET title = excluded.title, url = excluded.url,
@@ -106,7 +108,7 @@ export class DocumentRegistryDO extends DurableObject<unknown> {
           now,
           now,
         );
-        return { corpusVersion: this.bump() };
+        return { corpusVersion: this.#bump() };
       });
     });
   }
@@ -117,37 +119,37 @@ export class DocumentRegistryDO extends DurableObject<unknown> {
     id: string,
   ): RpcResult<{ removed: DocumentRecord | null; corpusVersion: number }> {
     return capture(() => {
-      this.bindTenant(tenantId);
+      this.#bindTenant(tenantId);
       return this.ctx.storage.transactionSync(() => {
-        const row = this.sql.exec<DocumentRow>(`SELECT * FROM documents WHERE id = ?`, id).toArray()[0];
-        if (row === undefined) return { removed: null, corpusVersion: this.version() };
-        this.sql.exec(`DELETE FROM documents WHERE id = ?`, id);
+        const row = this.#sql.exec<DocumentRow>(`SELECT * FROM documents WHERE id = ?`, id).toArray()[0];
+        if (row === undefined) return { removed: null, corpusVersion: this.#version() };
+        this.#sql.exec(`DELETE FROM documents WHERE id = ?`, id);
         // An empty corpus may be rebuilt with another embedder.
-        if (this.documentCount() === 0) this.sql.exec(`DELETE FROM meta WHERE key = 'embedder'`);
-        return { removed: toRecord(row), corpusVersion: this.bump() };
+        if (this.#documentCount() === 0) this.#sql.exec(`DELETE FROM meta WHERE key = 'embedder'`);
+        return { removed: toRecord(row), corpusVersion: this.#bump() };
       });
     });
   }
 
   corpusVersion(tenantId: string): RpcResult<number> {
     return capture(() => {
-      this.bindTenant(tenantId);
-      return this.version();
+      this.#bindTenant(tenantId);
+      return this.#version();
     });
   }
 
   bindEmbedder(tenantId: string, embedder: EmbedderInfo): RpcResult<null> {
     return capture(() => {
-      this.bindTenant(tenantId);
-      this.bindEmbedderSync(embedder);
+      this.#bindTenant(tenantId);
+      this.#bindEmbedderSync(embedder);
       return null;
     });
   }
 
   checkEmbedder(tenantId: string, embedder: EmbedderInfo): RpcResult<null> {
     return capture(() => {
-      this.bindTenant(tenantId);
-      const recorded = this.embedder();
+      this.#bindTenant(tenantId);
+      const recorded = this.#embedder();
       if (recorded && (recorded.id !== embedder.id || recorded.dimensions !== embedder.dimensions)) {
         throw mismatch(recorded, embedder);
       }
@@ -157,60 +159,60 @@ export class DocumentRegistryDO extends DurableObject<unknown> {
 
   stats(tenantId: string): RpcResult<RegistryStats> {
     return capture(() => {
-      this.bindTenant(tenantId);
-      const chunks = this.sql
+      this.#bindTenant(tenantId);
+      const chunks = this.#sql
         .exec<{ n: number | null }>(`SELECT SUM(json_array_length(chunk_ids)) AS n FROM documents`)
         .one().n;
       return {
-        documents: this.documentCount(),
+        documents: this.#documentCount(),
         chunks: chunks ?? 0,
-        corpusVersion: this.version(),
-        embedder: this.embedder(),
+        corpusVersion: this.#version(),
+        embedder: this.#embedder(),
       };
     });
   }
 
-  private bindEmbedderSync(embedder: EmbedderInfo): void {
-    const recorded = this.embedder();
+  #bindEmbedderSync(embedder: EmbedderInfo): void {
+    const recorded = this.#embedder();
     const same = recorded?.id === embedder.id && recorded.dimensions === embedder.dimensions;
     if (same) return;
-    if (recorded && this.documentCount() > 0) throw mismatch(recorded, embedder);
-    this.setMeta('embedder', JSON.stringify({ id: embedder.id, dimensions: embedder.dimensions }));
+    if (recorded && this.#documentCount() > 0) throw mismatch(recorded, embedder);
+    this.#setMeta('embedder', JSON.stringify({ id: embedder.id, dimensions: embedder.dimensions }));
   }
 
-  private embedder(): EmbedderInfo | null {
-    const value = this.getMeta('embedder');
+  #embedder(): EmbedderInfo | null {
+    const value = this.#getMeta('embedder');
     return value === undefined ? null : (JSON.parse(value) as EmbedderInfo);
   }
 
   /** Same rule as the vector index: the object records its tenant and refuses any other. */
-  private bindTenant(tenantId: string): void {
-    const bound = this.getMeta('tenant');
-    if (bound === undefined) this.setMeta('tenant', tenantId);
+  #bindTenant(tenantId: string): void {
+    const bound = this.#getMeta('tenant');
+    if (bound === undefined) this.#setMeta('tenant', tenantId);
     else if (bound !== tenantId)
       throw new GatewayError('internal', 'This document registry belongs to another tenant.');
   }
 
-  private version(): number {
-    return Number(this.getMeta('version') ?? '0');
+  #version(): number {
+    return Number(this.#getMeta('version') ?? '0');
   }
 
-  private bump(): number {
-    const next = this.version() + 1;
-    this.setMeta('version', String(next));
+  #bump(): number {
+    const next = this.#version() + 1;
+    this.#setMeta('version', String(next));
     return next;
   }
 
-  private documentCount(): number {
-    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM documents`).one().n;
+  #documentCount(): number {
+    return this.#sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM documents`).one().n;
   }
 
-  private getMeta(key: string): string | undefined {
-    return readMeta(this.sql, key);
+  #getMeta(key: string): string | undefined {
+    return readMeta(this.#sql, key);
   }
 
-  private setMeta(key: string, value: string): void {
-    writeMeta(this.sql, key, value);
+  #setMeta(key: string, value: string): void {
+    writeMeta(this.#sql, key, value);
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WORKERS_AI_EMBEDDING_MODELS } from '../embedders/workers-ai.ts';
+import { WORKERS_AI_EMBEDDING_MODELS } from './embedding-models.ts';
 
 const KV_MIN_TTL_SECONDS = 60;
 

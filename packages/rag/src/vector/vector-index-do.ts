@@ -37,14 +37,16 @@ interface VectorRow extends Record<string, SqlStorageValue> {
  * in-memory copy cannot go stale.
  */
 export class VectorIndexDO extends DurableObject<unknown> {
-  private readonly sql: SqlStorage;
-  private loaded: Map<string, LoadedVector> | undefined;
+  // Helpers are `#private`: every public method of a Durable Object is callable over RPC, and
+  // TypeScript's `private` does not exist at run time.
+  readonly #sql: SqlStorage;
+  #loaded: Map<string, LoadedVector> | undefined;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-    this.sql.exec(
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    this.#sql.exec(
       `CREATE TABLE IF NOT EXISTS vectors (
          id TEXT PRIMARY KEY,
          namespace TEXT,
@@ -52,20 +54,20 @@ export class VectorIndexDO extends DurableObject<unknown> {
          metadata TEXT
        )`,
     );
-    this.sql.exec(`CREATE INDEX IF NOT EXISTS vectors_namespace ON vectors (namespace)`);
+    this.#sql.exec(`CREATE INDEX IF NOT EXISTS vectors_namespace ON vectors (namespace)`);
   }
 
   upsert(tenantId: string, vectors: VectorRecord[]): RpcResult<VectorMutation> {
     return capture(() => {
-      this.bindTenant(tenantId);
-      checkUpsert(vectors, this.dimensions());
+      this.#bindTenant(tenantId);
+      checkUpsert(vectors, this.#dimensions());
       const first = vectors[0];
       if (first === undefined) return { ids: [], count: 0 };
       this.ctx.storage.transactionSync(() => {
-        if (this.dimensions() === undefined) this.setMeta('dimensions', String(first.values.length));
+        if (this.#dimensions() === undefined) this.#setMeta('dimensions', String(first.values.length));
         for (const vector of vectors) {
           const values = new Float32Array(vector.values);
-          this.sql.exec(
+          this.#sql.exec(
             `INSERT INTO vectors (id, namespace, vals, metadata) VALUES (?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET namespace = excluded.namespace, vals = excluded.vals,
                metadata = excluded.metadata`,
@@ -74,7 +76,7 @@ export class VectorIndexDO extends DurableObject<unknown> {
             values.buffer,
             vector.metadata === undefined ? null : JSON.stringify(vector.metadata),
           );
-          this.loaded?.set(vector.id, toLoaded(vector.id, vector.namespace, values, vector.metadata));
+          this.#loaded?.set(vector.id, toLoaded(vector.id, vector.namespace, values, vector.metadata));
         }
       });
       const ids = vectors.map((vector) => vector.id);
@@ -84,9 +86,9 @@ export class VectorIndexDO extends DurableObject<unknown> {
 
   query(tenantId: string, vector: number[], options?: VectorQueryOptions): RpcResult<VectorMatches> {
     return capture(() => {
-      this.bindTenant(tenantId);
+      this.#bindTenant(tenantId);
       const resolved = resolveQueryOptions(vector, options);
-      const dimensions = this.dimensions();
+      const dimensions = this.#dimensions();
       if (dimensions === undefined) return { matches: [], count: 0 };
       if (vector.length !== dimensions) {
         throw new GatewayError(
@@ -98,7 +100,7 @@ export class VectorIndexDO extends DurableObject<unknown> {
       const query = new Float32Array(vector);
       const queryNorm = norm(query);
       const scored: { entry: LoadedVector; score: number }[] = [];
-      for (const entry of this.load().values()) {
+      for (const entry of this.#load().values()) {
         // A namespace narrows the search before the metadata filter, as in Vectorize.
         if (resolved.namespace !== undefined && entry.namespace !== resolved.namespace) continue;
         if (resolved.filter !== undefined && !matchesFilter(entry.metadata, resolved.filter)) continue;
@@ -122,11 +124,11 @@ export class VectorIndexDO extends DurableObject<unknown> {
 
   getByIds(tenantId: string, ids: string[]): RpcResult<VectorRecord[]> {
     return capture(() => {
-      this.bindTenant(tenantId);
+      this.#bindTenant(tenantId);
       ids.forEach(checkId);
       const out: VectorRecord[] = [];
       for (const id of ids) {
-        const row = this.sql.exec<VectorRow>(`SELECT * FROM vectors WHERE id = ?`, id).toArray()[0];
+        const row = this.#sql.exec<VectorRow>(`SELECT * FROM vectors WHERE id = ?`, id).toArray()[0];
         if (row === undefined) continue;
         const record: VectorRecord = { id: row.id, values: Array.from(new Float32Array(row.vals)) };
         if (row.namespace !== null) record.namespace = row.namespace;
@@ -139,15 +141,15 @@ export class VectorIndexDO extends DurableObject<unknown> {
 
   deleteByIds(tenantId: string, ids: string[]): RpcResult<VectorMutation> {
     return capture(() => {
-      this.bindTenant(tenantId);
+      this.#bindTenant(tenantId);
       ids.forEach(checkId);
       this.ctx.storage.transactionSync(() => {
         for (const id of ids) {
-          this.sql.exec(`DELETE FROM vectors WHERE id = ?`, id);
-          this.loaded?.delete(id);
+          this.#sql.exec(`DELETE FROM vectors WHERE id = ?`, id);
+          this.#loaded?.delete(id);
         }
         // An emptied index forgets its dimension, so a tenant can rebuild it with another embedder.
-        if (this.count() === 0) this.sql.exec(`DELETE FROM meta WHERE key = 'dimensions'`);
+        if (this.#count() === 0) this.#sql.exec(`DELETE FROM meta WHERE key = 'dimensions'`);
       });
       return { ids, count: ids.length };
     });
@@ -156,8 +158,8 @@ export class VectorIndexDO extends DurableObject<unknown> {
   /** Vector count and fixed dimension, for diagnostics and tests. */
   describe(tenantId: string): RpcResult<{ vectorCount: number; dimensions: number | null }> {
     return capture(() => {
-      this.bindTenant(tenantId);
-      return { vectorCount: this.count(), dimensions: this.dimensions() ?? null };
+      this.#bindTenant(tenantId);
+      return { vectorCount: this.#count(), dimensions: this.#dimensions() ?? null };
     });
   }
 
@@ -165,39 +167,39 @@ export class VectorIndexDO extends DurableObject<unknown> {
    * The object is named after its tenant; it also records that tenant and refuses any other, so a
    * stub obtained for the wrong name cannot read or write this tenant's vectors.
    */
-  private bindTenant(tenantId: string): void {
-    const bound = this.getMeta('tenant');
-    if (bound === undefined) this.setMeta('tenant', tenantId);
+  #bindTenant(tenantId: string): void {
+    const bound = this.#getMeta('tenant');
+    if (bound === undefined) this.#setMeta('tenant', tenantId);
     else if (bound !== tenantId) {
       throw new GatewayError('internal', 'This vector index belongs to another tenant.');
     }
   }
 
-  private dimensions(): number | undefined {
-    const value = this.getMeta('dimensions');
+  #dimensions(): number | undefined {
+    const value = this.#getMeta('dimensions');
     return value === undefined ? undefined : Number(value);
   }
 
-  private count(): number {
-    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM vectors`).one().n;
+  #count(): number {
+    return this.#sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM vectors`).one().n;
   }
 
-  private getMeta(key: string): string | undefined {
-    return readMeta(this.sql, key);
+  #getMeta(key: string): string | undefined {
+    return readMeta(this.#sql, key);
   }
 
-  private setMeta(key: string, value: string): void {
-    writeMeta(this.sql, key, value);
+  #setMeta(key: string, value: string): void {
+    writeMeta(this.#sql, key, value);
   }
 
-  private load(): Map<string, LoadedVector> {
-    if (this.loaded) return this.loaded;
+  #load(): Map<string, LoadedVector> {
+    if (this.#loaded) return this.#loaded;
     const loaded = new Map<string, LoadedVector>();
-    for (const row of this.sql.exec<VectorRow>(`SELECT * FROM vectors`)) {
+    for (const row of this.#sql.exec<VectorRow>(`SELECT * FROM vectors`)) {
       const metadata = row.metadata === null ? undefined : (JSON.parse(row.metadata) as VectorMetadata);
       loaded.set(row.id, toLoaded(row.id, row.namespace ?? undefined, new Float32Array(row.vals), metadata));
     }
-    this.loaded = loaded;
+    this.#loaded = loaded;
     return loaded;
   }
 }

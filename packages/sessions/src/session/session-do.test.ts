@@ -160,6 +160,20 @@ describe('SessionDO turns', () => {
     expect((await session.history()).messages).toEqual([]);
   });
 
+  it("refuses a second begin under the holder's own id while the lock is live", async () => {
+    const session = sessionStub(env.SESSIONS, 'acme', newSessionId());
+    await session.beginTurn({ requestId: 'req-dup', userMessage: 'q1', contextTokens: 8192 });
+    const again = session.beginTurn({ requestId: 'req-dup', userMessage: 'q2', contextTokens: 8192 });
+    expect((await refusal(again)).code).toBe('session_busy');
+    await session.commitTurn({
+      requestId: 'req-dup',
+      user: { content: 'q1' },
+      assistant: { content: 'a1', status: 'complete' },
+      retention,
+    });
+    expect((await session.history()).messages.map((m) => m.content)).toEqual(['q1', 'a1']);
+  });
+
   it('lets a crashed turn lock expire', async () => {
     const session = sessionStub(env.SESSIONS, 'acme', newSessionId());
     const t0 = Date.now();

@@ -66,8 +66,10 @@ function toStored(row: MessageRow): StoredMessage {
  * history therefore only ever holds whole turns. See docs/sessions.md.
  */
 export class SessionDO extends DurableObject<Env> {
+  // Helpers are `#private`: every public method of a Durable Object is callable over RPC, and
+  // TypeScript's `private` does not exist at run time.
   /** Cached once true: only `wipe` removes the schema, and it resets this. */
-  private schemaReady = false;
+  #schemaReady = false;
 
   async beginTurn(raw: BeginTurnInput): Promise<SessionResult<TurnStarted>> {
     const input = parse(beginTurnInputSchema, raw);
@@ -75,18 +77,20 @@ export class SessionDO extends DurableObject<Env> {
     const { tenantId, requestId, userMessage, system, contextTokens, lockTtlMs } = input.value;
     const now = input.value.now ?? Date.now();
 
-    this.ensureSchema(now);
-    const owner = this.owner(tenantId);
+    this.#ensureSchema(now);
+    const owner = this.#owner(tenantId);
     if (owner === 'other') return refuse('not_found', NOT_FOUND);
-    const lock = this.readLock();
-    if (lock && lock.request_id !== requestId && lock.expires_at > now) {
+    const lock = this.#readLock();
+    // Any live lock refuses, the holder's own id included: a turn id is the gateway's per-request
+    // id, so a second begin under it is never the holder resuming, only a duplicate.
+    if (lock && lock.expires_at > now) {
       return refuse('session_busy', 'Another turn is in progress on this session; retry when it finishes.');
     }
 
     const lockExpiresAt = now + (lockTtlMs ?? TURN_LOCK_TTL_MS);
     this.ctx.storage.transactionSync(() => {
-      if (owner === 'none') this.writeMeta('tenant_id', tenantId);
-      this.sql(
+      if (owner === 'none') this.#writeMeta('tenant_id', tenantId);
+      this.#sql(
         `INSERT INTO turn_lock (id, request_id, expires_at) VALUES (1, ?, ?)
          ON CONFLICT (id) DO UPDATE SET request_id = excluded.request_id, expires_at = excluded.expires_at`,
         requestId,
@@ -97,9 +101,9 @@ export class SessionDO extends DurableObject<Env> {
       system,
       contextTokens,
       newUserMessage: userMessage,
-      history: this.recentHistory(contextTokens),
+      history: this.#recentHistory(contextTokens),
     });
-    await this.scheduleAlarm(now);
+    await this.#scheduleAlarm(now);
     return ok({ context, lockExpiresAt });
   }
 
@@ -109,10 +113,10 @@ export class SessionDO extends DurableObject<Env> {
     const { tenantId, requestId, user, assistant, retention } = input.value;
     const now = input.value.now ?? Date.now();
 
-    if (!this.hasSchemaCached()) return refuse('session_busy', 'No turn is in progress on this session.');
-    const owner = this.owner(tenantId);
+    if (!this.#hasSchemaCached()) return refuse('session_busy', 'No turn is in progress on this session.');
+    const owner = this.#owner(tenantId);
     if (owner === 'other') return refuse('not_found', NOT_FOUND);
-    const lock = this.readLock();
+    const lock = this.#readLock();
     // An expired lock still counts if nobody took it over: no other turn can have interleaved.
     if (lock?.request_id !== requestId) {
       return refuse(
@@ -122,7 +126,7 @@ export class SessionDO extends DurableObject<Env> {
     }
 
     const committed = this.ctx.storage.transactionSync(() => {
-      const userRow = this.insertMessage(
+      const userRow = this.#insertMessage(
         'user',
         user.content,
         user.tokens,
@@ -131,7 +135,7 @@ export class SessionDO extends DurableObject<Env> {
         now,
         'complete',
       );
-      const assistantRow = this.insertMessage(
+      const assistantRow = this.#insertMessage(
         'assistant',
         assistant.content,
         assistant.tokens,
@@ -140,26 +144,26 @@ export class SessionDO extends DurableObject<Env> {
         now,
         assistant.status,
       );
-      this.sql('DELETE FROM turn_lock');
-      this.writeMeta('retention_days', String(retention.retentionDays));
-      this.writeMeta('max_messages', String(retention.maxMessages));
-      this.trimToMaxMessages(retention.maxMessages);
+      this.#sql('DELETE FROM turn_lock');
+      this.#writeMeta('retention_days', String(retention.retentionDays));
+      this.#writeMeta('max_messages', String(retention.maxMessages));
+      this.#trimToMaxMessages(retention.maxMessages);
       return { user: toStored(userRow), assistant: toStored(assistantRow) };
     });
-    await this.scheduleAlarm(now);
+    await this.#scheduleAlarm(now);
     return ok(committed);
   }
 
   async abortTurn(raw: TurnRef): Promise<SessionResult<{ released: boolean }>> {
     const input = parse(turnRefSchema, raw);
     if (!input.ok) return input;
-    if (!this.hasSchemaCached()) return ok({ released: false });
-    if (this.owner(input.value.tenantId) === 'other') return refuse('not_found', NOT_FOUND);
+    if (!this.#hasSchemaCached()) return ok({ released: false });
+    if (this.#owner(input.value.tenantId) === 'other') return refuse('not_found', NOT_FOUND);
 
     const released =
-      this.sql('DELETE FROM turn_lock WHERE request_id = ?', input.value.requestId).rowsWritten > 0;
+      this.#sql('DELETE FROM turn_lock WHERE request_id = ?', input.value.requestId).rowsWritten > 0;
     // An aborted first turn leaves nothing behind, not even the tenant record.
-    if (this.messageCount() === 0 && !this.readLock()) await this.wipe();
+    if (this.#messageCount() === 0 && !this.#readLock()) await this.#wipe();
     return ok({ released });
   }
 
@@ -167,11 +171,11 @@ export class SessionDO extends DurableObject<Env> {
     const input = parse(historyInputSchema, raw);
     if (!input.ok) return input;
     const { tenantId, limit, cursor } = input.value;
-    if (!this.hasSchemaCached() || this.owner(tenantId) !== 'self') return refuse('not_found', NOT_FOUND);
+    if (!this.#hasSchemaCached() || this.#owner(tenantId) !== 'self') return refuse('not_found', NOT_FOUND);
 
     const after = cursor === undefined ? 0 : decodeCursor(cursor);
     if (after === undefined) return refuse('invalid_request', 'cursor: not a cursor this API returned');
-    const rows = this.sql<MessageRow>(
+    const rows = this.#sql<MessageRow>(
       'SELECT * FROM messages WHERE id > ? ORDER BY id LIMIT ?',
       after,
       limit + 1,
@@ -188,48 +192,48 @@ export class SessionDO extends DurableObject<Env> {
   async clear(raw: TenantRef): Promise<SessionResult<{ cleared: boolean }>> {
     const input = parse(tenantRefSchema, raw);
     if (!input.ok) return input;
-    if (!this.hasSchemaCached()) {
-      await this.wipe();
+    if (!this.#hasSchemaCached()) {
+      await this.#wipe();
       return ok({ cleared: false });
     }
-    const owner = this.owner(input.value.tenantId);
+    const owner = this.#owner(input.value.tenantId);
     if (owner === 'other') return refuse('not_found', NOT_FOUND);
-    await this.wipe();
+    await this.#wipe();
     return ok({ cleared: owner === 'self' });
   }
 
   /** Retention runs here, not only on write: a session nobody writes to still expires. */
   override async alarm(): Promise<void> {
-    await this.sweep(Date.now());
+    await this.#sweep(Date.now());
   }
 
-  private async sweep(now: number): Promise<void> {
-    if (!this.hasSchemaCached()) {
-      await this.wipe();
+  async #sweep(now: number): Promise<void> {
+    if (!this.#hasSchemaCached()) {
+      await this.#wipe();
       return;
     }
-    const retention = this.readRetention();
+    const retention = this.#readRetention();
     this.ctx.storage.transactionSync(() => {
-      this.sql('DELETE FROM turn_lock WHERE expires_at <= ?', now);
+      this.#sql('DELETE FROM turn_lock WHERE expires_at <= ?', now);
       if (retention) {
-        this.sql('DELETE FROM messages WHERE created_at < ?', now - retention.retentionDays * DAY_MS);
-        this.trimToMaxMessages(retention.maxMessages);
+        this.#sql('DELETE FROM messages WHERE created_at < ?', now - retention.retentionDays * DAY_MS);
+        this.#trimToMaxMessages(retention.maxMessages);
       }
     });
-    if (this.messageCount() === 0 && !this.readLock()) {
-      await this.wipe();
+    if (this.#messageCount() === 0 && !this.#readLock()) {
+      await this.#wipe();
       return;
     }
-    await this.scheduleAlarm(now);
+    await this.#scheduleAlarm(now);
   }
 
   /** Next wake-up: when the oldest message expires or the turn lock lapses, whichever is first. */
-  private async scheduleAlarm(now: number): Promise<void> {
+  async #scheduleAlarm(now: number): Promise<void> {
     const due: number[] = [];
-    const lock = this.readLock();
+    const lock = this.#readLock();
     if (lock) due.push(lock.expires_at);
-    const retention = this.readRetention();
-    const oldest = this.sql<{ created_at: number | null }>(
+    const retention = this.#readRetention();
+    const oldest = this.#sql<{ created_at: number | null }>(
       'SELECT MIN(created_at) AS created_at FROM messages',
     )[0]?.created_at;
     if (retention && oldest !== null && oldest !== undefined)
@@ -242,19 +246,19 @@ export class SessionDO extends DurableObject<Env> {
   }
 
   /** Drops everything, alarm included; the object is as if it had never been used. */
-  private async wipe(): Promise<void> {
+  async #wipe(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.schemaReady = false;
+    this.#schemaReady = false;
   }
 
   /**
    * Trims to the newest `max` messages; if that leaves an answer without its question at the
    * start, the answer goes too, so the history always begins with a whole turn.
    */
-  private trimToMaxMessages(max: number): void {
-    this.sql('DELETE FROM messages WHERE id NOT IN (SELECT id FROM messages ORDER BY id DESC LIMIT ?)', max);
-    this.sql(
+  #trimToMaxMessages(max: number): void {
+    this.#sql('DELETE FROM messages WHERE id NOT IN (SELECT id FROM messages ORDER BY id DESC LIMIT ?)', max);
+    this.#sql(
       `DELETE FROM messages WHERE id < COALESCE(
          (SELECT MIN(id) FROM messages WHERE role IN ('user', 'system')),
          (SELECT MAX(id) + 1 FROM messages))`,
@@ -265,7 +269,7 @@ export class SessionDO extends DurableObject<Env> {
    * The newest usable messages, newest read first, until their tokens exceed the budget: the
    * context builder cannot use anything older, so a long session is never read whole.
    */
-  private recentHistory(contextTokens: number): HistoryCandidate[] {
+  #recentHistory(contextTokens: number): HistoryCandidate[] {
     const cursor = this.ctx.storage.sql.exec<ContextRow>(
       "SELECT role, content, tokens, status FROM messages WHERE status != 'error' ORDER BY id DESC",
     );
@@ -279,7 +283,7 @@ export class SessionDO extends DurableObject<Env> {
     return newestFirst.reverse();
   }
 
-  private insertMessage(
+  #insertMessage(
     role: MessageRole,
     content: string,
     tokens: number | undefined,
@@ -288,7 +292,7 @@ export class SessionDO extends DurableObject<Env> {
     now: number,
     status: MessageStatus,
   ): MessageRow {
-    const rows = this.sql<MessageRow>(
+    const rows = this.#sql<MessageRow>(
       `INSERT INTO messages (role, content, tokens, model, request_id, created_at, status)
        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       role,
@@ -304,44 +308,44 @@ export class SessionDO extends DurableObject<Env> {
     return row;
   }
 
-  private ensureSchema(now: number): void {
-    if (this.hasSchemaCached()) return;
+  #ensureSchema(now: number): void {
+    if (this.#hasSchemaCached()) return;
     migrate(this.ctx.storage, MIGRATIONS, now);
-    this.schemaReady = true;
+    this.#schemaReady = true;
   }
 
-  private hasSchemaCached(): boolean {
-    if (!this.schemaReady) this.schemaReady = hasSchema(this.ctx.storage.sql);
-    return this.schemaReady;
+  #hasSchemaCached(): boolean {
+    if (!this.#schemaReady) this.#schemaReady = hasSchema(this.ctx.storage.sql);
+    return this.#schemaReady;
   }
 
-  private owner(tenantId: string): 'self' | 'other' | 'none' {
-    const stored = this.readMeta('tenant_id');
+  #owner(tenantId: string): 'self' | 'other' | 'none' {
+    const stored = this.#readMeta('tenant_id');
     if (stored === undefined) return 'none';
     return stored === tenantId ? 'self' : 'other';
   }
 
-  private readLock(): LockRow | undefined {
-    return this.sql<LockRow>('SELECT request_id, expires_at FROM turn_lock WHERE id = 1')[0];
+  #readLock(): LockRow | undefined {
+    return this.#sql<LockRow>('SELECT request_id, expires_at FROM turn_lock WHERE id = 1')[0];
   }
 
-  private readRetention(): RetentionSettings | undefined {
-    const days = this.readMeta('retention_days');
-    const max = this.readMeta('max_messages');
+  #readRetention(): RetentionSettings | undefined {
+    const days = this.#readMeta('retention_days');
+    const max = this.#readMeta('max_messages');
     if (days === undefined || max === undefined) return undefined;
     return { retentionDays: Number(days), maxMessages: Number(max) };
   }
 
-  private messageCount(): number {
-    return this.sql<{ n: number }>('SELECT COUNT(*) AS n FROM messages')[0]?.n ?? 0;
+  #messageCount(): number {
+    return this.#sql<{ n: number }>('SELECT COUNT(*) AS n FROM messages')[0]?.n ?? 0;
   }
 
-  private readMeta(key: string): string | undefined {
-    return this.sql<MetaRow>('SELECT value FROM meta WHERE key = ?', key)[0]?.value;
+  #readMeta(key: string): string | undefined {
+    return this.#sql<MetaRow>('SELECT value FROM meta WHERE key = ?', key)[0]?.value;
   }
 
-  private writeMeta(key: string, value: string): void {
-    this.sql(
+  #writeMeta(key: string, value: string): void {
+    this.#sql(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       key,
       value,
@@ -349,7 +353,7 @@ export class SessionDO extends DurableObject<Env> {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the row type is the caller's claim about its SELECT, exactly as with SqlStorage.exec<T>
-  private sql<T extends Record<string, SqlStorageValue> = Record<string, SqlStorageValue>>(
+  #sql<T extends Record<string, SqlStorageValue> = Record<string, SqlStorageValue>>(
     query: string,
     ...bindings: (string | number | null)[]
   ): T[] & { rowsWritten: number } {

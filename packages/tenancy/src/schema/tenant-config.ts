@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { tenantIdSchema } from '@aigw/core';
-// The settings subpath has no Durable Object imports, so Node scripts can load the schema too.
+// Each feature's settings live with the feature as a `settings` subpath: a project of its own in
+// the module-boundary rule, one layer below tenancy, with no Durable Object or provider code (so
+// Node scripts can load the schema too). ADR 0007.
+import { isBuiltInProvider, providerConfigSchema } from '@aigw/ai/settings';
 import { limitsSettingsSchema } from '@aigw/limits/settings';
 import { ragSettingsSchema } from '@aigw/rag/settings';
 import { toolsSettingsSchema } from '@aigw/tools/settings';
@@ -71,40 +74,6 @@ export const modelsSchema = z
       .describe('Models a request may name; anything else is refused with model_not_allowed.'),
   })
   .strict();
-
-const secretNameSchema = z
-  .string()
-  .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'an environment variable name (upper case, digits, "_")');
-
-/**
- * Upstreams the tenant's model ids can name. The key is the `provider` part of a model id; `local`
- * and `workers-ai` are always available with their defaults, so only other upstreams (or
- * non-default settings) need an entry.
- */
-export const providerConfigSchema = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('openai-compatible'),
-      baseUrl: z
-        .url({ protocol: /^https?$/ })
-        .describe('Base URL up to and including /v1, e.g. "http://127.0.0.1:11434/v1".'),
-      apiKeySecret: secretNameSchema
-        .optional()
-        .describe('Name of the Worker secret holding the upstream API key (never the key itself).'),
-      headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers (non-secret).'),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('workers-ai'),
-      gatewayId: z.string().min(1).optional().describe('Cloudflare AI Gateway id requests go through.'),
-      skipCache: z.boolean().default(false).describe('Bypass the AI Gateway cache.'),
-      cacheTtl: z.int().min(0).optional().describe('AI Gateway cache TTL in seconds.'),
-    })
-    .strict(),
-  z.object({ type: z.literal('local') }).strict(),
-]);
-export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
 export const routingSchema = z
   .object({
@@ -266,11 +235,10 @@ export const tenantConfigSchema = z
         });
       }
     }
-    const builtIn = new Set(['local', 'workers-ai']);
     const models = [...tenant.models.allowed, ...tenant.models.fallbacks];
     models.forEach((model) => {
       const provider = model.slice(0, model.indexOf('/'));
-      if (!builtIn.has(provider) && !Object.hasOwn(tenant.providers, provider)) {
+      if (!isBuiltInProvider(provider) && !Object.hasOwn(tenant.providers, provider)) {
         ctx.addIssue({
           code: 'custom',
           path: ['models'],

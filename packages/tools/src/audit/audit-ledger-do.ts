@@ -14,7 +14,7 @@ import {
   type AuditPageQuery,
   type AuditVerification,
 } from './schema.ts';
-import { migrate } from '@aigw/core/sqlite';
+import { hasSchema, migrate } from '@aigw/core/sqlite';
 import { MIGRATIONS, type EntryRow, type MetaRow } from './tables.ts';
 
 /** Another tenant's ledger and a missing one must be indistinguishable to the caller. */
@@ -28,6 +28,7 @@ function toEntry(row: EntryRow): AuditEntry {
     time: row.time,
     tenant: row.tenant,
     requestId: row.request_id,
+    ...(row.client_request_id === null ? {} : { clientRequestId: row.client_request_id }),
     keyId: row.key_id,
     tool: row.tool,
     argsHash: row.args_hash,
@@ -85,12 +86,14 @@ export class AuditLedgerDO extends DurableObject<Env> {
       this.ctx.storage.transactionSync(() => {
         if (owner === 'none') this.#writeMeta('tenant_id', tenant.value);
         this.ctx.storage.sql.exec(
-          `INSERT INTO entries (seq, time, tenant, request_id, key_id, tool, args_hash, outcome, latency_ms, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO entries (seq, time, tenant, request_id, client_request_id, key_id, tool, args_hash, outcome,
+             latency_ms, prev_hash, hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           entry.seq,
           entry.time,
           entry.tenant,
           entry.requestId,
+          entry.clientRequestId ?? null,
           entry.keyId,
           entry.tool,
           entry.argsHash,
@@ -179,31 +182,21 @@ export class AuditLedgerDO extends DurableObject<Env> {
     }
   }
 
-  /** `none` for an object no tenant has written to; reads of it create nothing. */
+  /**
+   * `none` for an object no tenant has written to; reads of it create nothing. A ledger written by
+   * an older version is brought up to the current schema before it is read.
+   */
   #access(tenantId: string): 'self' | 'other' | 'none' {
-    if (!this.#hasSchema()) return 'none';
+    if (!this.#schemaReady && !hasSchema(this.ctx.storage.sql)) return 'none';
+    this.#ensureSchema();
     return this.#owner(tenantId);
   }
 
+  /** Migrates once per instance: `migrate` applies only the steps the stored schema lacks. */
   #ensureSchema(): void {
-    if (this.#hasSchema()) return;
+    if (this.#schemaReady) return;
     migrate(this.ctx.storage, MIGRATIONS, Date.now());
     this.#schemaReady = true;
-  }
-
-  #hasSchema(): boolean {
-    if (!this.#schemaReady) {
-      const latest = MIGRATIONS.at(-1)?.version ?? 0;
-      const tables = this.ctx.storage.sql
-        .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'")
-        .toArray();
-      this.#schemaReady =
-        tables.length > 0 &&
-        (this.ctx.storage.sql
-          .exec<{ version: number | null }>('SELECT MAX(version) AS version FROM _migrations')
-          .one().version ?? 0) >= latest;
-    }
-    return this.#schemaReady;
   }
 
   #owner(tenantId: string): 'self' | 'other' | 'none' {

@@ -6,6 +6,8 @@ import { AuditLedgerDO } from './audit-ledger-do.ts';
 import { AuditLedger, auditLedger } from './audit-ledger.ts';
 import { GENESIS_HASH, entryHash } from './chain.ts';
 import type { AuditEntryInput } from './schema.ts';
+import { MIGRATIONS } from './tables.ts';
+import { migrate } from '@aigw/core/sqlite';
 
 const ARGS_HASH = 'a'.repeat(64);
 
@@ -113,6 +115,56 @@ describe('audit ledger chain', () => {
       (name) => name !== 'constructor',
     );
     expect(methods.sort()).toEqual(['append', 'page', 'verify']);
+  });
+});
+
+describe("audit ledger: the client's request id", () => {
+  it('stores it beside the server id, in the hash, and leaves entries without it as they were', async () => {
+    const { ledger } = await seeded(1);
+    const withClient = await ledger.append({ ...entry(2), clientRequestId: 'client-trace-9' });
+    expect(withClient.clientRequestId).toBe('client-trace-9');
+    const { entries } = await ledger.page();
+    expect(entries[0]).not.toHaveProperty('clientRequestId');
+    expect(entries[1]).toMatchObject({ requestId: 'req-2', clientRequestId: 'client-trace-9' });
+    const { hash, ...fields } = withClient;
+    expect(await entryHash({ ...fields, clientRequestId: 'someone-else' })).not.toBe(hash);
+    await expect(ledger.verify()).resolves.toMatchObject({ ok: true, entries: 2 });
+  });
+
+  it('reads and extends a ledger written before the field existed', async () => {
+    const tenantId = freshTenantId();
+    const stub = env.AUDIT_LEDGER.getByName(tenantId);
+    // A ledger at schema version 1, with one entry hashed the way version 1 hashed it.
+    const old = {
+      ...entry(1),
+      seq: 1,
+      time: new Date().toISOString(),
+      tenant: tenantId,
+      prevHash: GENESIS_HASH,
+    };
+    const oldHash = await entryHash(old);
+    await runInDurableObject(stub, (_instance, state) => {
+      migrate(state.storage, MIGRATIONS.slice(0, 1), Date.now());
+      const { sql } = state.storage;
+      sql.exec(
+        "INSERT INTO meta (key, value) VALUES ('tenant_id', ?), ('head_seq', '1'), ('head_hash', ?)",
+        tenantId,
+        oldHash,
+      );
+      sql.exec(
+        `INSERT INTO entries (seq, time, tenant, request_id, key_id, tool, args_hash, outcome, latency_ms, prev_hash, hash)
+         VALUES (1, ?, ?, 'req-1', 'key-1', 'summarize', ?, 'ok', 1, ?, ?)`,
+        old.time,
+        tenantId,
+        ARGS_HASH,
+        GENESIS_HASH,
+        oldHash,
+      );
+    });
+    const ledger = auditLedger(env.AUDIT_LEDGER, tenantId);
+    expect((await ledger.page()).entries.map((e) => e.hash)).toEqual([oldHash]);
+    await ledger.append({ ...entry(2), clientRequestId: 'client-2' });
+    await expect(ledger.verify()).resolves.toMatchObject({ ok: true, entries: 2 });
   });
 });
 

@@ -18,6 +18,8 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): Promise<string> {
       time: entry.time,
       tenant: entry.tenant,
       requestId: entry.requestId,
+      // Left out of the JSON when absent, so entries written before the field existed still verify.
+      clientRequestId: entry.clientRequestId,
       keyId: entry.keyId,
       tool: entry.tool,
       argsHash: entry.argsHash,

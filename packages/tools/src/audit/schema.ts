@@ -19,7 +19,10 @@ export const tenantIdSchema = z.string().min(1).max(64);
 /** What a caller records; the ledger adds seq, time, tenant and the hash chain. */
 export const auditEntryInputSchema = z
   .object({
+    /** The gateway's own id for the request (`req_…`); never one a client chose. */
     requestId: z.string().min(1).max(128),
+    /** The client's id for the request, when it sent one: stored beside the server id for correlation. */
+    clientRequestId: z.string().min(1).max(128).optional(),
     keyId: z.string().min(1).max(64),
     /** The tool name as called (possibly one the tenant does not have), cut to 64 characters. */
     tool: z.string().min(1).max(64),

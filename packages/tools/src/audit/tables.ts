@@ -21,6 +21,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // NULL for entries written before clients' request ids were kept, and for requests without one.
+    version: 2,
+    sql: 'ALTER TABLE entries ADD COLUMN client_request_id TEXT;',
+  },
 ];
 
 // Row shapes are `type`s: SqlStorage needs an index signature, which interfaces do not get.
@@ -29,6 +34,7 @@ export type EntryRow = {
   time: string;
   tenant: string;
   request_id: string;
+  client_request_id: string | null;
   key_id: string;
   tool: string;
   args_hash: string;

@@ -1,7 +1,7 @@
 import type { ChatMessage } from '@aigw/ai';
 import type { Scope } from '@aigw/tenancy';
 import type { z } from 'zod';
-import type { ToolsSettingsView } from '../settings/index.ts';
+import type { ToolsSettingsView } from '@aigw/tools/settings';
 
 /**
  * One model call that returns the whole answer as text. The gateway implements it with

@@ -237,6 +237,35 @@ describe('executeTool: audit', () => {
     await expect(first.ledger.verify()).resolves.toMatchObject({ ok: true, entries: 2 });
   });
 
+  it('refuses arguments nested 10,000 deep with invalid_tool_arguments, and audits the refusal', async () => {
+    // Built from text: JSON.parse does not recurse, so this is what a client's body parses to.
+    const deep: unknown = JSON.parse(`{"text":"hi","extra":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    const input = callInput('summarize', deep);
+    const error = await rejection(executeTool(input));
+    expect(error.code).toBe('invalid_tool_arguments');
+    expect(error.details?.issues?.[0]).toMatchObject({ code: 'too_deep', maximum: 64, unit: 'levels' });
+    expect(error.details?.issues?.[0]?.path.slice(0, 2)).toEqual(['extra', 0]);
+    expect(error.message).toMatch(
+      /^Invalid arguments for "summarize": extra\[0\]\[0\].*: nested more than 64/,
+    );
+    const { entries } = await input.ledger.page();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ outcome: 'invalid_tool_arguments', tool: 'summarize' });
+    expect(entries[0]?.argsHash).toBe(await sha256Hex(canonicalJson(deep)));
+  });
+
+  it('refuses arguments over the size limit before validating them', async () => {
+    const input = callInput('summarize', { text: 'x'.repeat(1_100_000) });
+    const error = await rejection(executeTool(input));
+    expect(error.code).toBe('invalid_tool_arguments');
+    expect(error.details?.issues?.[0]).toMatchObject({
+      code: 'too_large',
+      maximum: 1_048_576,
+      unit: 'bytes',
+    });
+    expect((await input.ledger.page()).entries[0]?.outcome).toBe('invalid_tool_arguments');
+  });
+
   it('fails the call with internal when the ledger cannot record it', async () => {
     const input = callInput('summarize', { text: 'Fine text.' });
     const error = await rejection(

@@ -1,9 +1,18 @@
-import { GatewayError, isGatewayError, sha256Hex, toValidationIssues } from '@aigw/core';
+import {
+  GatewayError,
+  JSON_MAX_DEPTH,
+  checkJsonText,
+  isGatewayError,
+  sha256Hex,
+  toValidationIssues,
+  type JsonLimits,
+  type ValidationIssue,
+} from '@aigw/core';
 import type { Scope, TenantConfig } from '@aigw/tenancy';
 import { canonicalJson, type AuditSink } from '../audit/index.ts';
 import type { ToolContext, ToolDefinition, ToolServices } from '../definition/index.ts';
 import { TOOLS, findTool, type ToolRegistry } from '../registry/index.ts';
-import type { ToolsSettingsView } from '../settings/index.ts';
+import type { ToolsSettingsView } from '@aigw/tools/settings';
 
 export interface ExecuteToolInput {
   /** The tool name as the caller or the model gave it; unknown and disabled names are `not_found`. */
@@ -32,6 +41,12 @@ export interface ToolExecution {
   latencyMs: number;
 }
 
+/**
+ * Bounds on any tool's arguments, whoever sent them (a client's body or a model's tool call):
+ * as deep as any JSON the gateway takes, and as large as the default request body.
+ */
+export const TOOL_ARGUMENT_LIMITS: JsonLimits = { maxDepth: JSON_MAX_DEPTH, maxBytes: 1_048_576 };
+
 /** The model the built-in tools run on: `models.tools`, else the chat model. */
 export function toolsModelId(tenant: Pick<TenantConfig, 'models'>): string {
   return tenant.models.tools ?? tenant.models.chat;
@@ -59,8 +74,12 @@ export async function executeTool(
 ): Promise<ToolExecution> {
   const started = Date.now();
   let outcome: { ok: true; result: unknown } | { ok: false; error: GatewayError };
+  // Canonicalised once: the bounds check reads it and the audit entry hashes it. canonicalJson
+  // does not recurse, so even arguments far past the limits are hashed and the refusal audited.
+  let canonical: string | undefined;
   try {
-    outcome = { ok: true, result: await dispatch(input, registry) };
+    canonical = canonicalJson(input.rawArgs);
+    outcome = { ok: true, result: await dispatch(input, canonical, registry) };
   } catch (error) {
     outcome = { ok: false, error: asToolError(error) };
   }
@@ -71,7 +90,8 @@ export async function executeTool(
       requestId: input.requestId,
       keyId: input.keyId,
       tool: input.name.slice(0, 64) || '(empty)',
-      argsHash: await sha256Hex(canonicalJson(input.rawArgs)),
+      // Only a value JSON cannot hold (a cycle, a bigint) has no canonical form; never from a body.
+      argsHash: await sha256Hex(canonical ?? '(not JSON)'),
       outcome: outcome.ok ? 'ok' : outcome.error.code,
       latencyMs,
     });
@@ -83,7 +103,11 @@ export async function executeTool(
   return { tool: input.name, result: outcome.result, latencyMs };
 }
 
-async function dispatch(input: ExecuteToolInput, registry: ToolRegistry): Promise<unknown> {
+async function dispatch(
+  input: ExecuteToolInput,
+  canonical: string,
+  registry: ToolRegistry,
+): Promise<unknown> {
   const tool = findTool(input.name, input.settings.enabled, registry);
   if (tool === undefined) {
     throw new GatewayError('not_found', `No tool named "${input.name.slice(0, 64)}" is available.`);
@@ -94,17 +118,15 @@ async function dispatch(input: ExecuteToolInput, registry: ToolRegistry): Promis
     });
   }
 
+  // Bounds before the schema: nothing walks arguments deeper or larger than the limits.
+  const bounds = checkJsonText(canonical, TOOL_ARGUMENT_LIMITS);
+  if (bounds !== undefined) throw invalidArguments(tool.name, [bounds]);
   const args = tool.args.safeParse(input.rawArgs);
-  if (!args.success) {
-    const issues = toValidationIssues(args.error);
-    const summary = issues
-      .slice(0, 3)
-      .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(arguments)'}: ${issue.message}`)
-      .join('; ');
-    throw new GatewayError('invalid_tool_arguments', `Invalid arguments for "${tool.name}": ${summary}`, {
-      details: { issues },
-    });
-  }
+  if (!args.success)
+    throw invalidArguments(
+      tool.name,
+      toValidationIssues(args.error, input.rawArgs, { whole: '(arguments)' }),
+    );
 
   const modelId = toolsModelId(input.tenant);
   const raw = await withTimeout(tool, input.signal, (signal) =>
@@ -162,6 +184,17 @@ async function withTimeout<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+function invalidArguments(tool: string, issues: ValidationIssue[]): GatewayError {
+  const summary = issues
+    .slice(0, 3)
+    .map((issue) => issue.message)
+    .join('; ');
+  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+  return new GatewayError('invalid_tool_arguments', `Invalid arguments for "${tool}": ${summary}${more}`, {
+    details: { issues },
+  });
 }
 
 /** The raw exception stays in `cause` (for logs), never in the message a caller sees. */

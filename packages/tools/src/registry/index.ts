@@ -8,5 +8,5 @@ export {
   toolsForTenant,
 } from './registry.ts';
 export type { OpenAIFunctionSpec, ToolRegistry } from './registry.ts';
-export { TOOL_NAMES, toolNameSchema } from './names.ts';
-export type { ToolName } from './names.ts';
+export { TOOL_NAMES, toolNameSchema } from '@aigw/tools/settings';
+export type { ToolName } from '@aigw/tools/settings';

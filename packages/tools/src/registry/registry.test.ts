@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toolsSettingsSchema } from '../settings/index.ts';
-import { TOOL_NAMES } from './names.ts';
+import { TOOL_NAMES, toolsSettingsSchema } from '@aigw/tools/settings';
 import { TOOLS, findTool, openAIFunctionSpec, toolsForTenant } from './registry.ts';
 
 describe('tool registry', () => {

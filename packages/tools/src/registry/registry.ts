@@ -6,7 +6,7 @@ import { extractEntitiesTool } from '../builtins/extract-entities/index.ts';
 import { ingestDocumentsTool } from '../builtins/ingest-documents/index.ts';
 import { summarizeTool } from '../builtins/summarize/index.ts';
 import type { ToolDefinition } from '../definition/index.ts';
-import { TOOL_NAMES, type ToolName } from './names.ts';
+import { TOOL_NAMES, type ToolName } from '@aigw/tools/settings';
 
 /** Every built-in tool, registered once; each key must equal its tool's `name`. */
 export const TOOLS = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toolNameSchema } from '../registry/names.ts';
+import { toolNameSchema } from './names.ts';
 
 /**
  * The tenant config's `tools` section. Default deny: a tool is visible to a tenant only if named

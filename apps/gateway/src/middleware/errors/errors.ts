@@ -4,6 +4,7 @@ import {
   GatewayError,
   invalidRequest,
   isGatewayError,
+  toAnthropicErrorBody,
   toNativeErrorBody,
   toOpenAIErrorBody,
   type ErrorCode,
@@ -15,6 +16,34 @@ import type { GatewayEnv } from '../../context.ts';
 export function isOpenAIRoute(path: string): boolean {
   return path === '/v1' || path.startsWith('/v1/');
 }
+
+/** `/v1/messages` (and anything below it) speaks Anthropic's, so Anthropic SDKs parse them. */
+export function isAnthropicRoute(path: string): boolean {
+  return path === '/v1/messages' || path.startsWith('/v1/messages/');
+}
+
+/** How one wire format renders an error: its body, and any headers its clients read. */
+interface ErrorFormat {
+  matches: (path: string) => boolean;
+  body: (error: GatewayError, requestId: string) => object;
+  headers?: (requestId: string) => Record<string, string>;
+}
+
+/**
+ * Each codec's error shape, chosen by the route's path: the first match wins, the native envelope
+ * serves the rest. Errors raised before a route runs (authentication, rate limits, body size) are
+ * rendered here too, so a client always gets its own API's shape.
+ */
+const ERROR_FORMATS: readonly ErrorFormat[] = [
+  {
+    matches: isAnthropicRoute,
+    body: toAnthropicErrorBody,
+    // Anthropic SDKs read the request id from this header (`error.requestID`).
+    headers: (requestId) => ({ 'request-id': requestId }),
+  },
+  { matches: isOpenAIRoute, body: (error) => toOpenAIErrorBody(error) },
+];
+const nativeFormat: ErrorFormat = { matches: () => true, body: toNativeErrorBody };
 
 /**
  * The one place an error becomes a response. Everything thrown below the app ends here: our own
@@ -48,11 +77,11 @@ export const notFound: NotFoundHandler<GatewayEnv> = (c) =>
 export function renderError(c: Context<GatewayEnv>, error: GatewayError): Response {
   c.set('errorCode', error.code);
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  const body = isOpenAIRoute(c.req.path)
-    ? toOpenAIErrorBody(error)
-    : toNativeErrorBody(error, c.get('requestId'));
+  const requestId = c.get('requestId');
+  const format = ERROR_FORMATS.find((candidate) => candidate.matches(c.req.path)) ?? nativeFormat;
+  for (const [name, value] of Object.entries(format.headers?.(requestId) ?? {})) c.header(name, value);
   // The status comes from the code registry, so it is always one of the registered numbers.
-  return c.json(body, error.status as 400);
+  return c.json(format.body(error, requestId), error.status as 400);
 }
 
 const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {

@@ -1,1 +1,1 @@
-export { isOpenAIRoute, notFound, onError, renderError } from './errors.ts';
+export { isAnthropicRoute, isOpenAIRoute, notFound, onError, renderError } from './errors.ts';

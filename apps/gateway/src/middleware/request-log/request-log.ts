@@ -3,22 +3,35 @@ import { routePath } from 'hono/route';
 import type { RequestLogLine } from '@aigw/core';
 import { optionalCaller, type GatewayEnv } from '../../context.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
-import { usageEventFrom, writeUsageEvent } from '@aigw/observability';
+import { usageEventFrom, writeUsageEvent, type UsageRecord } from '@aigw/observability';
 import { recordUsage } from '../../lib/usage-batcher.ts';
+
+export interface RequestLogOptions {
+  /**
+   * Route patterns that are logged but are not usage: the gateway's reads of its own state (the
+   * dashboard polls them), which would otherwise fill a tenant's usage with its own bookkeeping.
+   */
+  notUsage?: readonly string[];
+}
 
 /**
  * Writes one structured line per request after the response is decided (errors included: the
  * error handler has run by the time `next()` returns).
  */
-export const requestLog = () =>
-  createMiddleware<GatewayEnv>(async (c, next) => {
+export const requestLog = (options: RequestLogOptions = {}) => {
+  const notUsage = new Set(options.notUsage);
+  return createMiddleware<GatewayEnv>(async (c, next) => {
     const started = Date.now();
+    const modelCalls: UsageRecord[] = [];
+    c.set('modelCalls', modelCalls);
     await next();
     const { tenant, apiKey, errorCode, usage } = optionalCaller(c);
+    const clientRequestId = c.get('clientRequestId');
     const line: RequestLogLine = {
       level: c.res.status >= 500 ? 'error' : c.res.status >= 400 ? 'warn' : 'info',
       msg: 'request',
       requestId: c.get('requestId'),
+      ...(clientRequestId !== undefined ? { clientRequestId } : {}),
       tenantId: tenant?.id ?? null,
       keyId: apiKey?.id ?? null,
       method: c.req.method,
@@ -34,7 +47,9 @@ export const requestLog = () =>
     // The log line, then the same request as a usage event: the tenant's store (series, dashboard)
     // everywhere, and Analytics Engine where the environment binds it.
     const sink = (final: RequestLogLine): void => {
-      logSink(final);
+      // Each is its own usage event already (recordModelCall); the line lists them for the request.
+      logSink(modelCalls.length > 0 ? { ...final, modelCalls } : final);
+      if (notUsage.has(final.route)) return;
       const event = usageEventFrom(final, { time: started, ...(cache ? { cacheHit: cache === 'HIT' } : {}) });
       if (event === null) return;
       if (c.env.USAGE_EVENTS) writeUsageEvent(c.env.USAGE_EVENTS, event);
@@ -62,3 +77,4 @@ export const requestLog = () =>
     );
     waitUntil(c, written);
   });
+};

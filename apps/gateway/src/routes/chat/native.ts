@@ -8,9 +8,12 @@ import type { ToolCall } from '@aigw/ai';
 import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-turn.ts';
 import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
+import { jsonBody } from '../../middleware/json-body/index.ts';
 import { modelErrorResponses } from '../openapi.ts';
 import { chatRagContext, citationsPayload } from '../../rag/chat-context.ts';
 import type { Source } from '@aigw/rag';
+import { checkJsonText } from '@aigw/core';
+import { TOOL_ARGUMENT_LIMITS } from '@aigw/tools';
 
 export const chatRequest = z
   .object({
@@ -100,7 +103,7 @@ const chatRoute = createRoute({
   summary:
     "Chat with the tenant's model. Streams SSE events meta, delta, tool_call/tool_result, usage, citations, then done or error.",
   security: [{ bearer: [] }],
-  middleware: [scope('chat')] as const,
+  middleware: [scope('chat'), jsonBody()] as const,
   request: { body: { required: true, content: { 'application/json': { schema: chatRequest } } } },
   responses: {
     200: {
@@ -210,10 +213,14 @@ async function* nativeFrames(
 
 function toolCallPayload(call: ToolCall) {
   let args: unknown = call.arguments;
-  try {
-    args = JSON.parse(call.arguments);
-  } catch {
-    // Shown as sent.
+  // A model's arguments past the JSON bounds stay the string it sent: parsed, they would be
+  // written back out (JSON.stringify recurses) into the event and could overflow the stack.
+  if (checkJsonText(call.arguments, TOOL_ARGUMENT_LIMITS) === undefined) {
+    try {
+      args = JSON.parse(call.arguments);
+    } catch {
+      // Shown as sent.
+    }
   }
   return { id: call.id, name: call.name, arguments: args };
 }

@@ -78,13 +78,17 @@ export const openAIChatResponse = z
   })
   .openapi('ChatCompletion');
 
-export const openAIModelList = z
+export const openAIModel = z
   .object({
-    object: z.literal('list'),
-    data: z.array(
-      z.object({ id: z.string(), object: z.literal('model'), created: z.int(), owned_by: z.string() }),
-    ),
+    id: z.string().describe('"provider/model", the id chat and embeddings requests name.'),
+    object: z.literal('model'),
+    created: z.int().describe('Always 0: the gateway does not know when an upstream published a model.'),
+    owned_by: z.string().describe('The provider part of the id.'),
   })
+  .openapi('Model');
+
+export const openAIModelList = z
+  .object({ object: z.literal('list'), data: z.array(openAIModel) })
   .openapi('ModelList');
 
 export const openAIErrorSchema = z
@@ -97,3 +101,11 @@ export const openAIErrorSchema = z
     }),
   })
   .openapi('OpenAIError');
+
+/** The OpenAI-shaped error responses of every `/v1` route, for the OpenAPI document. */
+export const openAIErrors = Object.fromEntries(
+  [400, 401, 403, 404, 413, 429, 500, 502, 504].map((status) => [
+    status,
+    { description: 'OpenAI-shaped error', content: { 'application/json': { schema: openAIErrorSchema } } },
+  ]),
+);

@@ -4,25 +4,19 @@ import type { ChatMessage, ToolCall } from '@aigw/ai';
 import type { GatewayApp } from '../../context.ts';
 import { drain, finishOf, unfinishedError, type ChatRun } from '../../chat/chat-service.ts';
 import { beginSessionTurn, startTurn, type TurnRun } from '../../chat/session-turn.ts';
-import { chatTools, splitClientTools } from '../../chat/tools.ts';
 import { SSE_HEADERS, sseBody, sseFrame } from '../../chat/sse.ts';
+import { offeredTools } from './offered-tools.ts';
 import { scope } from '../../middleware/tenant/index.ts';
+import { jsonBody } from '../../middleware/json-body/index.ts';
+import { registerModelRoutes } from './models.ts';
 import {
   openAIChatRequest,
   openAIChatResponse,
-  openAIErrorSchema,
-  openAIModelList,
+  openAIErrors,
   type OpenAIChatRequest,
 } from './openai-schema.ts';
 import { toOpenAIErrorBody } from '@aigw/core';
 import { sessionIdSchema } from '@aigw/sessions';
-
-const openAIErrors = Object.fromEntries(
-  [400, 401, 403, 413, 429, 500, 502, 504].map((status) => [
-    status,
-    { description: 'OpenAI-shaped error', content: { 'application/json': { schema: openAIErrorSchema } } },
-  ]),
-);
 
 const completionsRoute = createRoute({
   method: 'post',
@@ -30,7 +24,7 @@ const completionsRoute = createRoute({
   tags: ['openai'],
   summary: 'OpenAI-compatible chat completions (streaming and not).',
   security: [{ bearer: [] }],
-  middleware: [scope('chat')] as const,
+  middleware: [scope('chat'), jsonBody()] as const,
   request: { body: { required: true, content: { 'application/json': { schema: openAIChatRequest } } } },
   responses: {
     200: {
@@ -45,49 +39,20 @@ const completionsRoute = createRoute({
   },
 });
 
-const modelsRoute = createRoute({
-  method: 'get',
-  path: '/v1/models',
-  tags: ['openai'],
-  summary: "The tenant's allowed models.",
-  security: [{ bearer: [] }],
-  middleware: [scope('chat')] as const,
-  responses: {
-    200: { description: 'Model list', content: { 'application/json': { schema: openAIModelList } } },
-    ...openAIErrors,
-  },
-});
-
 export function registerOpenAIRoutes(app: GatewayApp): void {
-  app.openapi(modelsRoute, (c) => {
-    const tenant = c.get('tenant');
-    return c.json(
-      {
-        object: 'list' as const,
-        data: tenant.models.allowed.map((id) => ({
-          id,
-          object: 'model' as const,
-          created: 0,
-          owned_by: id.slice(0, id.indexOf('/')),
-        })),
-      },
-      200,
-    );
-  });
+  registerModelRoutes(app);
 
   app.openapi(completionsRoute, async (c) => {
     const body = c.req.valid('json');
     const messages = toChatMessages(body.messages);
     // Stateless unless the client names a session: then the gateway supplies the history and
     // the request carries only the new user message (and optionally a system prompt).
-    // Tools named like an enabled gateway tool run in the gateway; the rest are the client's.
     const offered = (body.tools ?? []).map((tool) => ({
       name: tool.function.name,
       description: tool.function.description ?? '',
       parameters: tool.function.parameters ?? { type: 'object', properties: {} },
     }));
-    const split = splitClientTools(c, offered);
-    const tools = chatTools(c, split.gatewayNames, split.clientTools);
+    const tools = offeredTools(c, offered);
     const sessionHeader = c.req.header('x-session-id');
     const turn =
       sessionHeader === undefined

@@ -9,6 +9,7 @@ import {
 } from '@aigw/rag';
 import type { GatewayApp } from '../../context.ts';
 import { feature, scope } from '../../middleware/tenant/index.ts';
+import { jsonBody } from '../../middleware/json-body/index.ts';
 import { ragDeps, scopeOf } from '../../rag/deps.ts';
 import { errorResponses } from '../openapi.ts';
 
@@ -21,7 +22,7 @@ const ingestRoute = createRoute({
   tags: ['rag'],
   summary: "Adds or replaces documents in the tenant's corpus. Unchanged documents are skipped.",
   security: [{ bearer: [] }],
-  middleware: guard(),
+  middleware: [...guard(), jsonBody()],
   request: {
     body: {
       required: true,

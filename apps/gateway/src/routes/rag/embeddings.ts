@@ -3,6 +3,7 @@ import { GatewayError } from '@aigw/core';
 import { estimateTokens } from '@aigw/ai';
 import type { GatewayApp } from '../../context.ts';
 import { scope } from '../../middleware/tenant/index.ts';
+import { jsonBody } from '../../middleware/json-body/index.ts';
 import { ragDeps } from '../../rag/deps.ts';
 import { openAIErrorSchema } from '../chat/openai-schema.ts';
 
@@ -37,7 +38,7 @@ const route = createRoute({
   tags: ['openai'],
   summary: "OpenAI-compatible embeddings from the tenant's embedder.",
   security: [{ bearer: [] }],
-  middleware: [scope('search')],
+  middleware: [scope('search'), jsonBody()],
   request: { body: { required: true, content: { 'application/json': { schema: embeddingsRequest } } } },
   responses: {
     200: {

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { metadataFilterSchema } from '@aigw/rag';
 import type { GatewayApp } from '../../context.ts';
 import { feature, scope } from '../../middleware/tenant/index.ts';
+import { jsonBody } from '../../middleware/json-body/index.ts';
 import { searchAnswer } from '../../rag/search.ts';
 import { errorResponses } from '../openapi.ts';
 
@@ -55,7 +56,7 @@ const searchRoute = createRoute({
   tags: ['rag'],
   summary: "A grounded answer from the tenant's documents, with citations. Cached per corpus version.",
   security: [{ bearer: [] }],
-  middleware: [scope('search'), feature('rag')],
+  middleware: [scope('search'), feature('rag'), jsonBody()],
   request: { body: { required: true, content: { 'application/json': { schema: searchRequest } } } },
   responses: {
     200: {

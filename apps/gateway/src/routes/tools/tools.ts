@@ -84,6 +84,7 @@ const auditEntry = z.object({
   time: z.string(),
   tenant: z.string(),
   requestId: z.string(),
+  clientRequestId: z.string().optional(),
   keyId: z.string(),
   tool: z.string(),
   argsHash: z.string(),

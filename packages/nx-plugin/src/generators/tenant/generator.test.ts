@@ -9,12 +9,15 @@ import { FsTree, flushChanges } from 'nx/src/generators/tree';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   authenticate,
+  ENVIRONMENTS,
   hashApiKey,
+  SCOPES,
   tenantConfigSchema,
   TenantRegistry,
   type CompiledRegistry,
 } from '@aigw/tenancy';
-import { createTenant, tenantGenerator } from './generator.ts';
+import { createTenant, DEFAULT_ENVIRONMENTS, DEFAULT_SCOPES, tenantGenerator } from './generator.ts';
+import schema from './schema.json' with { type: 'json' };
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 
@@ -61,8 +64,35 @@ describe('tenant generator', () => {
     await createTenant(tree, { id: 'hooli' });
     await expect(createTenant(tree, { id: 'hooli' })).rejects.toThrow(/already exists/);
     await expect(createTenant(tree, { id: 'Bad_Id' })).rejects.toThrow(/would be invalid[\s\S]*id/);
-    await expect(createTenant(tree, { id: 'okay', scopes: 'chat,root' })).rejects.toThrow();
-    await expect(createTenant(tree, { id: 'okay', environments: 'qa' })).rejects.toThrow();
+    await expect(createTenant(tree, { id: 'okay', scopes: 'chat,root' })).rejects.toThrow(
+      '--scopes: unknown "root"; choose one or more of chat, search, ingest, tools, admin (comma-separated)',
+    );
+    await expect(createTenant(tree, { id: 'okay', scopes: ' , ' })).rejects.toThrow(/--scopes: none given/);
+    await expect(createTenant(tree, { id: 'okay', environments: 'qa' })).rejects.toThrow(
+      '--environments: unknown "qa"; choose one or more of development, staging, production',
+    );
+  });
+
+  it('gives the first key the scopes --scopes names, from the scope list of @aigw/tenancy', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const { config } = await createTenant(tree, { id: 'wayne', scopes: 'chat, tools,admin,chat' });
+    expect(config.apiKeys[0]?.scopes).toEqual(['chat', 'tools', 'admin']);
+    const all = await createTenant(tree, { id: 'stark', scopes: SCOPES.join(',') });
+    expect(all.config.apiKeys[0]?.scopes).toEqual([...SCOPES]);
+    // Nx passes a list when the flag is repeated.
+    const listed = await createTenant(tree, { id: 'osborn', scopes: ['ingest', 'search'] });
+    expect(listed.config.apiKeys[0]?.scopes).toEqual(['ingest', 'search']);
+  });
+
+  it('documents every scope and environment in the generator schema nx shows in --help', () => {
+    const properties = (schema as { properties: Record<string, { description: string; default?: string }> })
+      .properties;
+    expect(properties['scopes']?.description).toMatch(new RegExp(`any of: ${SCOPES.join(', ')}\\.$`));
+    expect(properties['environments']?.description).toMatch(
+      new RegExp(`any of: ${ENVIRONMENTS.join(', ')}\\.$`),
+    );
+    expect(properties['scopes']?.default).toBe(DEFAULT_SCOPES);
+    expect(properties['environments']?.default).toBe(DEFAULT_ENVIRONMENTS);
   });
 });
 

@@ -1,15 +1,37 @@
 import { formatFiles, logger, writeJson, type GeneratorCallback, type Tree } from '@nx/devkit';
 import {
-  environmentSchema,
+  ENVIRONMENTS,
   formatPath,
   generateApiKey,
   hashApiKey,
-  scopeSchema,
+  SCOPES,
   tenantConfigSchema,
+  type Environment,
+  type Scope,
   type TenantConfigInput,
 } from '@aigw/tenancy';
-import { z } from 'zod';
 import { splitList } from '../../utils/list.ts';
+
+export const DEFAULT_SCOPES = 'chat,search';
+export const DEFAULT_ENVIRONMENTS = 'development,staging';
+
+/**
+ * `--scopes` / `--environments`: a comma-separated subset of `allowed`, checked against the lists
+ * @aigw/tenancy defines, with an error that names every allowed value.
+ */
+function pickFrom<T extends string>(
+  flag: string,
+  value: string | readonly string[],
+  allowed: readonly T[],
+): T[] {
+  const picked = splitList(value);
+  const unknown = picked.filter((item) => !(allowed as readonly string[]).includes(item));
+  if (unknown.length > 0 || picked.length === 0) {
+    const what = unknown.length > 0 ? `unknown ${unknown.map((u) => `"${u}"`).join(', ')}` : 'none given';
+    throw new Error(`--${flag}: ${what}; choose one or more of ${allowed.join(', ')} (comma-separated)`);
+  }
+  return picked as T[];
+}
 
 export interface TenantGeneratorSchema {
   id: string;
@@ -35,14 +57,12 @@ export interface CreatedTenant {
 export async function createTenant(tree: Tree, options: TenantGeneratorSchema): Promise<CreatedTenant> {
   const tenantsDir = options.tenantsDir ?? 'tenants';
   const id = options.id.trim();
-  const environments = z
-    .array(environmentSchema)
-    .min(1)
-    .parse(splitList(options.environments ?? 'development,staging'));
-  const scopes = z
-    .array(scopeSchema)
-    .min(1)
-    .parse(splitList(options.scopes ?? 'chat,search'));
+  const environments = pickFrom<Environment>(
+    'environments',
+    options.environments ?? DEFAULT_ENVIRONMENTS,
+    ENVIRONMENTS,
+  );
+  const scopes = pickFrom<Scope>('scopes', options.scopes ?? DEFAULT_SCOPES, SCOPES);
   const file = `${tenantsDir}/${id}/tenant.config.json`;
   if (tree.exists(`${tenantsDir}/${id}`))
     throw new Error(`${tenantsDir}/${id} already exists; pick another id`);
@@ -82,7 +102,11 @@ export async function tenantGenerator(
   await formatFiles(tree);
   // Printed after the files are written (never on --dry-run, when nothing would hold its hash).
   return () => {
+    const key = created.config.apiKeys[0];
     logger.info(`Created ${created.file}.`);
+    logger.info(
+      `Its key has the scopes ${key?.scopes.join(', ') ?? ''} (choose with --scopes; all: ${SCOPES.join(',')}).`,
+    );
     logger.info(`API key for tenant "${options.id}" (shown once; only its SHA-256 is stored):`);
     logger.info(`  ${created.apiKey}`);
     logger.info('Run `npm run registry` (or `npm run dev`) and the gateway serves it.');

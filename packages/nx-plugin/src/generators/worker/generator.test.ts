@@ -40,11 +40,13 @@ describe('worker generator', () => {
     });
     expect(tree.read('apps/edge-search/wrangler.jsonc', 'utf8')).toContain('// edge-search: generated');
 
-    const pkg = readJson<{ name: string; scripts: Record<string, string> }>(
+    const pkg = readJson<{ name: string; scripts: Record<string, string>; nx: { tags: string[] } }>(
       tree,
       'apps/edge-search/package.json',
     );
     expect(pkg.name).toBe('@aigw/edge-search');
+    // The module-boundary rule lets an untagged project import nothing (ADR 0007).
+    expect(pkg.nx.tags).toEqual(['layer:app']);
     expect(Object.keys(pkg.scripts)).toEqual(
       expect.arrayContaining(['dev', 'test', 'deploy', 'lint', 'typecheck', 'types']),
     );

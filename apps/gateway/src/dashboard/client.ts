@@ -1,0 +1,214 @@
+/**
+ * The dashboard's browser script: plain JS in a template literal, run after Chart.js (served by
+ * this Worker, see routes/assets.ts) has defined `window.Chart`. It uses no backticks and no
+ * backslashes, and `${` only for the values interpolated below, so the literal holds it verbatim.
+ *
+ * Chart.js draws on a canvas sized to its box in CSS pixels (times the device pixel ratio), so a
+ * font size in its options is the size on screen; it brings tooltips, touch and axis layout.
+ */
+import { FAILED_BEFORE_ROUTING, NO_MODEL, REFUSED_BEFORE_ROUTING } from '@aigw/observability';
+
+/** How often the page refreshes, ms. */
+export const DASHBOARD_REFRESH_MS = 5000;
+/** The smallest text the charts draw, CSS px (axis ticks, legends, tooltips). */
+export const CHART_FONT_PX = 12;
+
+/** Group keys that are not model ids; the table shows them as such. */
+const NOT_MODELS = [NO_MODEL, REFUSED_BEFORE_ROUTING, FAILED_BEFORE_ROUTING];
+
+export const DASHBOARD_SCRIPT = `
+(function () {
+  'use strict';
+  var KEY = 'aigw.dashboard.apiKey';
+  var REFRESH_MS = ${DASHBOARD_REFRESH_MS};
+  var NOT_MODELS = ${JSON.stringify(NOT_MODELS)};
+  var COLORS = { ok: '#2f6fdf', errors: '#d6452f', input: '#2f6fdf', output: '#14a37f', cost: '#b07800',
+    p50: '#2f6fdf', p95: '#d6452f', ttft: '#14a37f', cache: '#7b4fd6' };
+  var timer = null;
+  var charts = {};
+  var $ = function (id) { return document.getElementById(id); };
+
+  Chart.defaults.font.size = ${CHART_FONT_PX};
+  Chart.defaults.font.family = 'system-ui, sans-serif';
+  Chart.defaults.color = '#4f586a';
+
+  function fmtInt(n) { return n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US'); }
+  function fmtMs(n) { return n === null || n === undefined ? '–' : (n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString('en-US')) + ' ms'; }
+  function fmtUsd(n) { return n === 0 ? '$0' : '$' + (n < 0.01 ? n.toPrecision(2) : n.toFixed(2)); }
+  function fmtPct(n) { return n === null || n === undefined ? '–' : (n * 100).toFixed(1) + ' %'; }
+  function hhmm(iso) { var d = new Date(iso); return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0'); }
+
+  function api(path) {
+    var key = sessionStorage.getItem(KEY);
+    return fetch(path, { headers: { authorization: 'Bearer ' + key, accept: 'application/json' } }).then(function (res) {
+      return res.json().catch(function () { return null; }).then(function (body) {
+        if (!res.ok) {
+          var message = body && body.error && body.error.message ? body.error.message : 'HTTP ' + res.status;
+          var error = new Error(message); error.status = res.status; throw error;
+        }
+        return body;
+      });
+    });
+  }
+
+  function options(format, stacked, max) {
+    return {
+      responsive: true, maintainAspectRatio: false, animation: false,
+      // Hovering (or touching) anywhere over a minute shows every series of that minute.
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: { stacked: stacked, grid: { display: false }, ticks: { autoSkip: true, maxTicksLimit: 7, maxRotation: 0 } },
+        y: { stacked: stacked, beginAtZero: true, max: max, ticks: { maxTicksLimit: 5, callback: function (v) { return format(v); } } },
+      },
+      plugins: {
+        legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
+        tooltip: { callbacks: { label: function (item) { return ' ' + item.dataset.label + ': ' + format(item.parsed.y); } } },
+      },
+    };
+  }
+
+  /** Creates the chart on first use, then only swaps its data (no re-layout flicker every poll). */
+  function draw(id, type, labels, datasets, format, max) {
+    var canvas = $(id);
+    var total = 0;
+    datasets.forEach(function (d) { d.data.forEach(function (v) { total += v || 0; }); });
+    canvas.setAttribute('data-total', String(total));
+    canvas.setAttribute('aria-label', canvas.getAttribute('data-title') + ': ' + datasets.map(function (d) {
+      var last = null;
+      for (var i = d.data.length - 1; i >= 0; i--) if (d.data[i] !== null && d.data[i] !== undefined) { last = d.data[i]; break; }
+      return d.label + ' latest ' + (last === null ? 'none' : format(last));
+    }).join(', '));
+    datasets.forEach(function (d) {
+      d.backgroundColor = d.color; d.borderColor = d.color;
+      if (type === 'line') { d.pointRadius = 2; d.borderWidth = 2; d.spanGaps = false; }
+    });
+    var chart = charts[id];
+    if (!chart) {
+      charts[id] = new Chart(canvas, { type: type, data: { labels: labels, datasets: datasets },
+        options: options(format, type === 'bar', max) });
+      return;
+    }
+    chart.data.labels = labels;
+    datasets.forEach(function (d, i) { chart.data.datasets[i].data = d.data; });
+    chart.update('none');
+  }
+
+  function setText(id, text) { $(id).textContent = text; }
+
+  function render(tenant, series) {
+    var t = series.total;
+    setText('tenant-name', tenant.tenant.name + ' · key ' + tenant.key.label);
+    setText('total-requests', fmtInt(t.requests));
+    setText('total-errors', fmtInt(t.errors) + (t.requests ? ' (' + fmtPct(t.errors / t.requests) + ')' : ''));
+    setText('total-tokens', fmtInt(t.inputTokens) + ' / ' + fmtInt(t.outputTokens));
+    setText('total-cost', fmtUsd(t.costUsd));
+    setText('latency', fmtMs(t.latencyMs.p50) + ' / ' + fmtMs(t.latencyMs.p95));
+    setText('ttft', fmtMs(t.ttftMs.p50));
+    setText('cache-rate', fmtPct(t.cacheHitRate));
+    $('total-requests').setAttribute('data-value', String(t.requests));
+
+    var labels = series.buckets.map(function (b) { return hhmm(b.start); });
+    var pick = function (f) { return series.buckets.map(function (b) { return f(b.total); }); };
+    draw('chart-requests', 'bar', labels, [
+      { label: 'Successful', color: COLORS.ok, data: pick(function (m) { return m.requests - m.errors; }) },
+      { label: 'Errors', color: COLORS.errors, data: pick(function (m) { return m.errors; }) },
+    ], fmtInt);
+    draw('chart-tokens', 'bar', labels, [
+      { label: 'Input', color: COLORS.input, data: pick(function (m) { return m.inputTokens; }) },
+      { label: 'Output', color: COLORS.output, data: pick(function (m) { return m.outputTokens; }) },
+    ], fmtInt);
+    draw('chart-latency', 'line', labels, [
+      { label: 'p50', color: COLORS.p50, data: pick(function (m) { return m.latencyMs.p50; }) },
+      { label: 'p95', color: COLORS.p95, data: pick(function (m) { return m.latencyMs.p95; }) },
+      { label: 'TTFT p50', color: COLORS.ttft, data: pick(function (m) { return m.ttftMs.p50; }) },
+    ], fmtMs);
+    draw('chart-cost', 'line', labels, [
+      { label: 'Cost', color: COLORS.cost, data: pick(function (m) { return m.requests ? m.costUsd : null; }) },
+    ], fmtUsd);
+    draw('chart-cache', 'line', labels, [
+      { label: 'Hit rate', color: COLORS.cache, data: pick(function (m) { return m.cacheHitRate; }) },
+    ], fmtPct, 1);
+
+    var body = $('models-body');
+    while (body.firstChild) body.removeChild(body.firstChild);
+    var groups = (series.groups || []).slice(0, 8);
+    groups.forEach(function (g) {
+      var row = document.createElement('tr');
+      if (NOT_MODELS.indexOf(g.key) >= 0) row.className = 'not-model';
+      [g.key, fmtInt(g.total.requests), fmtInt(g.total.errors), fmtInt(g.total.inputTokens + g.total.outputTokens),
+        fmtUsd(g.total.costUsd), fmtMs(g.total.latencyMs.p50)].forEach(function (text, i) {
+        var cell = document.createElement(i === 0 ? 'th' : 'td');
+        if (i === 0) cell.setAttribute('scope', 'row');
+        cell.textContent = text;
+        row.appendChild(cell);
+      });
+      body.appendChild(row);
+    });
+    $('models-empty').hidden = groups.length > 0;
+
+    var codes = $('error-codes');
+    while (codes.firstChild) codes.removeChild(codes.firstChild);
+    Object.keys(t.errorsByCode).forEach(function (code) {
+      var item = document.createElement('li');
+      item.textContent = code + ': ' + fmtInt(t.errorsByCode[code]);
+      codes.appendChild(item);
+    });
+    $('errors-empty').hidden = Object.keys(t.errorsByCode).length > 0;
+  }
+
+  function refresh() {
+    var minutes = Number($('window').value);
+    var to = new Date();
+    var from = new Date(to.getTime() - minutes * 60000);
+    var query = '?from=' + encodeURIComponent(from.toISOString()) + '&to=' + encodeURIComponent(to.toISOString()) +
+      '&granularity=minute&groupBy=model';
+    return Promise.all([api('/tenant'), api('/tenant/usage/series' + query)]).then(function (results) {
+      render(results[0], results[1]);
+      setText('status', 'Updated ' + new Date().toLocaleTimeString());
+      $('dashboard').setAttribute('data-updates', String(Number($('dashboard').getAttribute('data-updates') || 0) + 1));
+    }).catch(function (error) {
+      if (error.status === 401) { signOut('That key was not accepted: ' + error.message); return; }
+      setText('status', 'Could not refresh: ' + error.message);
+    });
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(function () { refresh().then(schedule); }, REFRESH_MS);
+  }
+
+  function show(signedIn) {
+    $('signin').hidden = signedIn;
+    $('dashboard').hidden = !signedIn;
+    $('signout').hidden = !signedIn;
+  }
+
+  function signOut(message) {
+    clearTimeout(timer);
+    sessionStorage.removeItem(KEY);
+    show(false);
+    setText('tenant-name', '');
+    setText('signin-error', message || '');
+    $('api-key').focus();
+  }
+
+  function start() {
+    show(true);
+    setText('status', 'Loading…');
+    refresh().then(function () { if (sessionStorage.getItem(KEY)) schedule(); });
+  }
+
+  $('signin').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var key = $('api-key').value.trim();
+    if (!key) { setText('signin-error', 'Paste an API key first.'); return; }
+    sessionStorage.setItem(KEY, key);
+    $('api-key').value = '';
+    setText('signin-error', '');
+    start();
+  });
+  $('signout').addEventListener('click', function () { signOut(''); });
+  $('window').addEventListener('change', function () { refresh(); });
+  if (sessionStorage.getItem(KEY)) start(); else show(false);
+})();
+`;

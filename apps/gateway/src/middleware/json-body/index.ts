@@ -1,0 +1,1 @@
+export { jsonBody } from './json-body.ts';

@@ -1,0 +1,1 @@
+export { CLIENT_REQUEST_ID_PATTERN, requestIds } from './request-id.ts';
