@@ -150,6 +150,46 @@ describe('bounded JSON: request bodies', () => {
     }
   });
 
+  it('/v1/responses: deep tool parameters or metadata → 400 invalid_request, OpenAI shape', async () => {
+    const bodies = [
+      `{"model":"local/echo-1","input":"hi","tools":[{"type":"function","name":"f","parameters":{"type":"object","properties":${DEEP}}}]}`,
+      `{"model":"local/echo-1","input":[{"role":"user","content":"hi","extra":${DEEP}}]}`,
+    ];
+    for (const body of bodies) {
+      const res = await post('/v1/responses', body);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+      const error = (await res.json<OpenAIError>()).error;
+      expect(error).toMatchObject({ code: 'invalid_request', type: 'invalid_request_error' });
+      expect(error.message).toContain('nested more than 64 levels deep');
+    }
+  });
+
+  it("/v1/messages: deep tool input_schema or tool_use input → 400 in Anthropic's shape", async () => {
+    const bodies = [
+      `{"model":"local/echo-1","max_tokens":16,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":{"type":"object","properties":${DEEP}}}]}`,
+      `{"model":"local/echo-1","max_tokens":16,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":${DEEP}}]},{"role":"user","content":"go on"}]}`,
+    ];
+    for (const body of bodies) {
+      const res = await post('/v1/messages', body, {
+        'x-api-key': 'gwk_demo_acme',
+        'content-type': 'application/json',
+      });
+      expect(res.status).toBe(400);
+      const payload = await res.json<{
+        type: string;
+        error: { type: string; message: string; details: { error_code: string } };
+        request_id: string;
+      }>();
+      expect(payload).toMatchObject({
+        type: 'error',
+        error: { type: 'invalid_request_error', details: { error_code: 'invalid_request' } },
+      });
+      expect(payload.request_id).toBe(res.headers.get('x-request-id'));
+      expect(payload.error.message).toContain('nested more than 64 levels deep');
+    }
+  });
+
   it('/chat, /search and /v1/embeddings refuse deep bodies with invalid_request', async () => {
     await expectNativeRefusal(await post('/chat', `{"message":"hi","extra":${DEEP}}`), 'invalid_request', [
       'extra',

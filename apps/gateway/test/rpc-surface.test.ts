@@ -53,6 +53,7 @@ const FORMER_HELPERS: Record<string, { open: (name: string) => object; helpers: 
     open: (name) => env.AUDIT_LEDGER.getByName(name),
     helpers: ['access', 'ensureSchema', 'hasSchema', 'owner', 'readHead', 'readMeta', 'writeMeta'],
   },
+  ResponseStoreDO: { open: (name) => env.RESPONSES.getByName(name), helpers: ['owns', 'wipe'] },
   UsageStoreDO: {
     open: (name) => env.USAGE_STORE.getByName(name),
     helpers: ['merge', 'ensureSchema', 'hasSchema', 'owner', 'writeMeta'],
@@ -74,6 +75,11 @@ const PUBLIC_CALL: Record<
     stub.corpusVersion?.('rpc-surface') ?? Promise.reject(new Error('no corpusVersion')),
   VectorIndexDO: (stub) => stub.describe?.('rpc-surface') ?? Promise.reject(new Error('no describe')),
   AuditLedgerDO: (stub) => stub.verify?.('rpc-surface') ?? Promise.reject(new Error('no verify')),
+  ResponseStoreDO: (stub) =>
+    stub
+      .get?.({ tenantId: 'rpc-surface' })
+      .then((result) => (result as { ok: boolean; error?: { code: string } }).error?.code) ??
+    Promise.reject(new Error('no get')),
   UsageStoreDO: (stub) =>
     stub.series?.('rpc-surface', { from: 0, to: 3_600_000, granularity: 'hour' }, { now: 3_600_000 }) ??
     Promise.reject(new Error('no series')),

@@ -60,7 +60,7 @@ export class ResponseStoreDO extends DurableObject<Env> {
   get(raw: ResponseRef): ResponseStoreResult<StoredResponse> {
     const input = parse(responseRefSchema, raw);
     if (!input.ok) return input;
-    if (!this.owns(input.value.tenantId, input.value.now ?? Date.now()))
+    if (!this.#owns(input.value.tenantId, input.value.now ?? Date.now()))
       return refuse('not_found', NOT_FOUND);
     const response = readMeta(this.ctx.storage.sql, 'response') ?? '{}';
     const items = this.ctx.storage.sql
@@ -74,24 +74,24 @@ export class ResponseStoreDO extends DurableObject<Env> {
   async remove(raw: ResponseRef): Promise<ResponseStoreResult<{ deleted: true }>> {
     const input = parse(responseRefSchema, raw);
     if (!input.ok) return input;
-    if (!this.owns(input.value.tenantId, input.value.now ?? Date.now()))
+    if (!this.#owns(input.value.tenantId, input.value.now ?? Date.now()))
       return refuse('not_found', NOT_FOUND);
-    await this.wipe();
+    await this.#wipe();
     return ok({ deleted: true as const });
   }
 
   override async alarm(): Promise<void> {
-    await this.wipe();
+    await this.#wipe();
   }
 
   /** The object holds a live response of this tenant (an expired one counts as gone). */
-  private owns(tenantId: string, now: number): boolean {
+  #owns(tenantId: string, now: number): boolean {
     if (!hasSchema(this.ctx.storage.sql)) return false;
     if (readMeta(this.ctx.storage.sql, 'tenant_id') !== tenantId) return false;
     return Number(readMeta(this.ctx.storage.sql, 'expires_at') ?? 0) > now;
   }
 
-  private async wipe(): Promise<void> {
+  async #wipe(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }

@@ -8,6 +8,7 @@ import { beginSessionTurn, startTurn } from '../../chat/session-turn.ts';
 import { chatTools, splitClientTools } from '../../chat/tools.ts';
 import { SSE_HEADERS, sseBody } from '../../chat/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
+import { jsonBody } from '../../middleware/json-body/index.ts';
 import {
   anthropicErrorSchema,
   decodeMessages,
@@ -35,7 +36,7 @@ const messagesRoute = createRoute({
   tags: ['anthropic'],
   summary: 'Anthropic-compatible Messages API (streaming and not). Keys in x-api-key or Authorization.',
   security: [{ bearer: [] }],
-  middleware: [scope('chat')] as const,
+  middleware: [scope('chat'), jsonBody()] as const,
   request: { body: { required: true, content: { 'application/json': { schema: messagesRequest } } } },
   responses: {
     200: {

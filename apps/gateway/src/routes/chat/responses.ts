@@ -7,6 +7,7 @@ import { drain, finishOf, unfinishedError } from '../../chat/chat-service.ts';
 import { startTurn } from '../../chat/session-turn.ts';
 import { SSE_HEADERS, sseBody } from '../../chat/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
+import { jsonBody } from '../../middleware/json-body/index.ts';
 import {
   conversationItem,
   decodeRequest,
@@ -27,7 +28,7 @@ const createResponseRoute = createRoute({
   summary:
     'OpenAI Responses API: text and function tools, streaming and not, stored responses (docs/responses.md).',
   security: [{ bearer: [] }],
-  middleware: [scope('chat')] as const,
+  middleware: [scope('chat'), jsonBody()] as const,
   request: { body: { required: true, content: { 'application/json': { schema: createResponseRequest } } } },
   responses: {
     200: {
