@@ -74,5 +74,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Only the app touches Hono: packages (the chat engine included) take plain inputs and return
+    // plain results, so a service can never reach for a request's context.
+    files: ['packages/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['hono', 'hono/*', '@hono/*'],
+              message: 'Packages take plain inputs; only apps/gateway uses Hono.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

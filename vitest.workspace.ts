@@ -1,6 +1,7 @@
 /** Every test project; the root vitest.config.ts runs them all (`npm test`). */
 export const projects = [
   'packages/ai',
+  'packages/chat',
   'packages/observability',
   'packages/core',
   'packages/tenancy',

@@ -5,7 +5,7 @@
  * JSON answer instead.
  */
 import { createParser } from 'eventsource-parser';
-import { relayBody } from '../../apps/gateway/src/chat/relay.ts';
+import { relayBody } from '../../packages/chat/src/run/relay.ts';
 
 interface FloorEnv {
   UPSTREAM_BASE_URL: string;

@@ -71,6 +71,22 @@ describe('module boundaries', { timeout: 60_000 }, () => {
     expect(errors.join('\n')).toMatch(/layer:settings.*can only depend on libs tagged with/);
   });
 
+  it('keeps the chat engine above the services: a service may not import it', async () => {
+    const errors = await boundaryErrors('packages/cache/src/probe.ts', "export * from '@aigw/chat';\n");
+    expect(errors.join('\n')).toMatch(/layer:service.*can only depend on libs tagged with/);
+  });
+
+  it('keeps Hono out of every package, the chat engine included', async () => {
+    const [result] = await eslint.lintText(
+      "import type { Context } from 'hono';\nexport type Probe = Context;\n",
+      {
+        filePath: `${ROOT}packages/chat/src/probe.ts`,
+      },
+    );
+    const messages = (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports');
+    expect(messages.map((m) => m.message).join('\n')).toMatch(/only apps\/gateway uses Hono/);
+  });
+
   it('accepts a downward import (tools importing tenancy and ai)', async () => {
     const errors = await boundaryErrors(
       'packages/tools/src/probe.ts',

@@ -3,14 +3,18 @@ export type {
   ChatMessage,
   ChatParams,
   FinishReason,
+  GenerationParam,
+  GenerationParams,
   Provider,
   ProviderContext,
   ProviderEnv,
   RawChatStream,
   RawChatSummary,
   RelaySlot,
+  ResponseFormat,
   Role,
   ToolCall,
+  ToolChoice,
   ToolSpec,
 } from './types.ts';
 export { ProviderError, isRetryableStatus, parseRetryAfter } from './errors.ts';
@@ -22,7 +26,7 @@ export type { ProviderConfig, ProviderType } from '@aigw/ai/settings';
 export { LOCAL_MODELS } from './providers/local/index.ts';
 export { CircuitBreakers } from './routing/breaker.ts';
 export type { BreakerSettings } from './routing/breaker.ts';
-export { resolveTargets, splitModelId, targetFor } from './routing/resolve.ts';
+export { resolveTargets, splitModelId, targetFor, unsupportedParam } from './routing/resolve.ts';
 export type { ModelRoute, Target } from './routing/resolve.ts';
 export { backoff, routeChat } from './routing/router.ts';
 export type {

@@ -33,12 +33,47 @@ export type ChatEvent =
   | { type: 'usage'; inputTokens: number; outputTokens: number }
   | { type: 'finish'; reason: FinishReason };
 
-export interface ChatParams {
+/** How the answer must be shaped: plain text (the default), any JSON object, or JSON meeting a schema. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      name: string;
+      schema: Record<string, unknown>;
+      description?: string | undefined;
+      strict?: boolean | undefined;
+    };
+
+/** Which tools the model may call: any it likes, none, at least one, or the named one. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/**
+ * The generation parameters a request may set, each written once. Codecs fill them from their
+ * API's own names; each provider passes on those it declares in `Provider.params`, and a request
+ * setting one its model's provider cannot honour is refused before any call (`resolveTargets`).
+ * Adding a parameter: a field here, a line in each codec, a line in each provider that has it.
+ */
+export interface GenerationParams {
+  maxTokens?: number | undefined;
+  temperature?: number | undefined;
+  topP?: number | undefined;
+  stop?: string[] | undefined;
+  seed?: number | undefined;
+  presencePenalty?: number | undefined;
+  frequencyPenalty?: number | undefined;
+  /** The end user as the client names them; passed on for the provider's abuse monitoring. */
+  user?: string | undefined;
+  responseFormat?: ResponseFormat | undefined;
+  toolChoice?: ToolChoice | undefined;
+  parallelToolCalls?: boolean | undefined;
+}
+export type GenerationParam = keyof GenerationParams;
+
+export interface ChatParams extends GenerationParams {
   /** The provider's own model name (the part after "provider/"). */
   model: string;
   messages: ChatMessage[];
-  maxTokens?: number | undefined;
-  temperature?: number | undefined;
   tools?: ToolSpec[] | undefined;
   /** Whether the caller streams; a provider may still stream upstream and the router aggregates. */
   stream: boolean;
@@ -98,4 +133,8 @@ export interface ProviderContext {
  */
 export interface Provider {
   chat(params: ChatParams, context: ProviderContext): AsyncIterable<ChatEvent>;
+  /** The generation parameters it honours; a request that sets any other is refused for it. */
+  readonly params: ReadonlySet<GenerationParam>;
+  /** The response formats it can produce besides plain text. */
+  readonly responseFormats: ReadonlySet<Exclude<ResponseFormat['type'], 'text'>>;
 }

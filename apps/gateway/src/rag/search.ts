@@ -14,8 +14,8 @@ import {
   type MetadataFilter,
   type Source,
 } from '@aigw/rag';
-import { drain } from '../chat/chat-service.ts';
-import { startTurn } from '../chat/session-turn.ts';
+import { startTurn } from '@aigw/chat';
+import { callerOf, engineDeps } from '../chat/engine.ts';
 import type { GatewayEnv } from '../context.ts';
 import { ragDeps, scopeOf } from './deps.ts';
 
@@ -91,21 +91,22 @@ export async function searchAnswer(c: Context<GatewayEnv>, input: SearchInput): 
     ({ answer, sources } = extractiveAnswer(input.query, retrieved.passages));
   } else {
     const prompt = buildRagPrompt(input.query, retrieved.passages);
-    const { run, settle } = await startTurn(c, undefined, {
-      httpRoute: '/search',
+    const turn = await startTurn(engineDeps(c), callerOf(c), {
+      api: '/search',
       modelRoute: 'search',
       messages: [
         { role: 'system', content: prompt.system },
         { role: 'user', content: prompt.user },
       ],
+      params: {},
       stream: false,
     });
-    await drain(run);
-    const { outcome } = await settle();
+    // An answer that broke off is an error, never a cached answer.
+    const { outcome } = await turn.result();
     answer = stripUnknownCitations(outcome.text.trim(), prompt.sources);
     sources = prompt.sources;
     const { inputTokens, outputTokens, costUsd, estimated } = outcome.usage;
-    usage = { model: run.modelId, inputTokens, outputTokens, costUsd, estimated };
+    usage = { model: turn.modelId, inputTokens, outputTokens, costUsd, estimated };
   }
 
   answer = applyBlocklist(answer, tenant.rag.blocklist).text;

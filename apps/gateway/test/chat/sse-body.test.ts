@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sseBody } from '../../src/chat/sse.ts';
+import { sseBody } from '../../src/codecs/sse.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

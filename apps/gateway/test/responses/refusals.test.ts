@@ -43,7 +43,6 @@ describe('refusals', () => {
     [{ tools: [{ type: 'web_search' }] }, 'tools.0.type'],
     [{ background: true }, 'background'],
     [{ reasoning: { effort: 'high' } }, 'reasoning'],
-    [{ text: { format: { type: 'json_object' } } }, 'text.format'],
     [
       { input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'https://x.test/a.png' }] }] },
       'input.0.content.0.type',
@@ -53,11 +52,23 @@ describe('refusals', () => {
       'input.0.content.0.type',
     ],
     [{ input: [{ type: 'reasoning', id: 'rs_1', summary: [] }] }, 'input.0.type'],
-    [{ tool_choice: 'required' }, 'tool_choice'],
-    [{ top_p: 0.5 }, 'top_p'],
+    [{ tool_choice: { type: 'file_search' } }, 'tool_choice'],
   ])('refuses an unsupported feature %j with 400 naming %s', async (extra, param) => {
     const result = await refused(ACME, { model: 'local/echo-1', input: 'x', ...extra });
     expect(result).toMatchObject({ status: 400, error: { code: 'invalid_request', param } });
+  });
+
+  it('refuses a JSON schema the model cannot honour with 400 unsupported_parameter naming text.format', async () => {
+    const result = await refused(ACME, {
+      model: 'local/echo-1',
+      input: 'x',
+      text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' } } },
+    });
+    expect(result).toMatchObject({
+      status: 400,
+      error: { code: 'unsupported_parameter', param: 'text.format' },
+    });
+    expect(result.error.message).toContain('local/echo-1');
   });
 
   it('answers a malformed response id like an unknown one', async () => {

@@ -1,6 +1,8 @@
 import { GatewayError } from '@aigw/core';
 import { BUILT_IN_PROVIDERS, isBuiltInProvider, type ProviderConfig } from '@aigw/ai/settings';
 import type { TenantConfig } from '@aigw/tenancy';
+import { PROVIDERS } from '../providers/registry.ts';
+import type { GenerationParam, GenerationParams } from '../types.ts';
 
 export type ModelRoute = 'chat' | 'search' | 'tools';
 
@@ -30,14 +32,44 @@ export function targetFor(tenant: TenantConfig, modelId: string): Target {
   return { modelId, providerName, model, config };
 }
 
+const AS_DEFAULT: Partial<Record<GenerationParam, (value: unknown) => boolean>> = {
+  toolChoice: (value) => value === 'auto',
+  parallelToolCalls: (value) => value === true,
+  responseFormat: (value) => (value as { type?: unknown }).type === 'text',
+  stop: (value) => Array.isArray(value) && value.length === 0,
+};
+
+/**
+ * The first parameter `params` sets that `target`'s provider cannot honour (a response format
+ * counts as `responseFormat`), or undefined when it can honour them all.
+ */
+export function unsupportedParam(target: Target, params: GenerationParams): GenerationParam | undefined {
+  const provider = PROVIDERS[target.config.type];
+  for (const [name, value] of Object.entries(params) as [GenerationParam, unknown][]) {
+    // A value that asks for what every model does anyway is no requirement.
+    if (value === undefined || AS_DEFAULT[name]?.(value) === true) continue;
+    if (name === 'responseFormat') {
+      const type = params.responseFormat?.type;
+      if (type !== undefined && type !== 'text' && !provider.responseFormats.has(type)) return name;
+    } else if (!provider.params.has(name)) return name;
+  }
+  return undefined;
+}
+
 /**
  * The ordered targets for a request: the requested model (which must be allowed) or the route's
- * default, then the tenant's fallbacks.
+ * default, then the tenant's fallbacks. The first must honour every parameter the request sets
+ * (else `unsupported_parameter`, before anything is called or reserved); a fallback that cannot
+ * is left out, so no answer is ever produced without a parameter the client asked for.
+ *
+ * `names` gives the parameters' names in the client's API, for the error.
  */
 export function resolveTargets(
   tenant: TenantConfig,
   route: ModelRoute,
   requested: string | undefined,
+  params: GenerationParams = {},
+  names: Partial<Record<GenerationParam, string>> = {},
 ): Target[] {
   if (requested !== undefined && !tenant.models.allowed.includes(requested)) {
     throw new GatewayError('model_not_allowed', `Model "${requested}" is not allowed for this tenant.`, {
@@ -47,5 +79,18 @@ export function resolveTargets(
   }
   const primary = requested ?? tenant.models[route] ?? tenant.models.chat;
   const ids = [primary, ...tenant.models.fallbacks.filter((id) => id !== primary)];
-  return ids.map((id) => targetFor(tenant, id));
+  const [first, ...rest] = ids.map((id) => targetFor(tenant, id));
+  if (first === undefined) return [];
+  const refused = unsupportedParam(first, params);
+  if (refused !== undefined) {
+    const name = names[refused] ?? refused;
+    const what =
+      refused === 'responseFormat' ? `the response format "${params.responseFormat?.type ?? ''}"` : name;
+    throw new GatewayError(
+      'unsupported_parameter',
+      `${name}: the model "${first.modelId}" (provider type ${first.config.type}) does not support ${what}.`,
+      { param: name, details: { model: first.modelId, parameter: name } },
+    );
+  }
+  return [first, ...rest.filter((target) => unsupportedParam(target, params) === undefined)];
 }

@@ -2,7 +2,16 @@ import { GatewayError, type ErrorCode } from '@aigw/core';
 import type { RoutingConfig, TenantConfig } from '@aigw/tenancy';
 import { ProviderError } from '../errors.ts';
 import { PROVIDERS } from '../providers/registry.ts';
-import type { ChatEvent, ChatMessage, ProviderEnv, RawChatStream, RelaySlot, ToolSpec } from '../types.ts';
+import type {
+  ChatEvent,
+  ChatMessage,
+  GenerationParam,
+  GenerationParams,
+  ProviderEnv,
+  RawChatStream,
+  RelaySlot,
+  ToolSpec,
+} from '../types.ts';
 import type { CircuitBreakers } from './breaker.ts';
 import { resolveTargets, type ModelRoute, type Target } from './resolve.ts';
 
@@ -20,8 +29,9 @@ export interface RouteChatRequest {
   requestId: string;
   requestedModel?: string | undefined;
   messages: ChatMessage[];
-  maxTokens?: number | undefined;
-  temperature?: number | undefined;
+  params: GenerationParams;
+  /** The parameters' names in the client's API, for a refusal (`resolveTargets`). */
+  paramNames?: Partial<Record<GenerationParam, string>> | undefined;
   tools?: ToolSpec[] | undefined;
   stream: boolean;
   /** Aborts when the client goes away; cancels the upstream call. */
@@ -73,7 +83,13 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const settings = request.tenant.routing;
-  const targets = resolveTargets(request.tenant, request.route, request.requestedModel);
+  const targets = resolveTargets(
+    request.tenant,
+    request.route,
+    request.requestedModel,
+    request.params,
+    request.paramNames,
+  );
   const started = now();
   const retryDeadline = started + settings.retryBudgetMs;
   const totalTimeout = AbortSignal.timeout(settings.totalTimeoutMs);
@@ -99,10 +115,9 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
       const iterator = PROVIDERS[target.config.type]
         .chat(
           {
+            ...request.params,
             model: target.model,
             messages: request.messages,
-            maxTokens: request.maxTokens,
-            temperature: request.temperature,
             tools: request.tools,
             stream: request.stream,
             signal,

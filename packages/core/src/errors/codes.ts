@@ -41,6 +41,12 @@ export const ERROR_CODES = {
     openaiType: 'invalid_request_error',
     message: "The requested model is not in this tenant's allow-list.",
   },
+  unsupported_parameter: {
+    status: 400,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: 'The model this request routes to cannot honour one of its parameters.',
+  },
   feature_disabled: {
     status: 403,
     kind: 'user',

@@ -1,17 +1,16 @@
-import type { ChatMessage, ToolCall, ToolSpec } from '@aigw/ai';
+import type { ChatMessage, GenerationParam, ToolCall, ToolChoice } from '@aigw/ai';
+import type { ChatRequest } from '@aigw/chat';
+import { definedParams } from '../params.ts';
 import type { AnthropicMessage, MessagesRequest } from './schema.ts';
 
-/** A Messages request as the engine's chat input parts: everything the turn needs, once. */
-export interface DecodedMessages {
-  requestedModel: string;
-  /** The system prompt first (when given), then the conversation in the engine's roles. */
-  messages: ChatMessage[];
-  /** The tools the model is offered, before the gateway's own are told from the client's. */
-  tools: ToolSpec[];
-  maxTokens: number;
-  temperature: number | undefined;
-  stream: boolean;
-}
+const PARAM_NAMES: Partial<Record<GenerationParam, string>> = {
+  maxTokens: 'max_tokens',
+  topP: 'top_p',
+  stop: 'stop_sequences',
+  user: 'metadata.user_id',
+  toolChoice: 'tool_choice',
+  parallelToolCalls: 'tool_choice.disable_parallel_tool_use',
+};
 
 /**
  * Anthropic's text blocks are separate segments of one message; joined with a blank line so two
@@ -19,30 +18,56 @@ export interface DecodedMessages {
  */
 const BLOCK_SEPARATOR = '\n\n';
 
-/** Decodes a validated request. Pure: no tenant, no I/O; the schema has refused what cannot run. */
-export function decodeMessages(body: MessagesRequest): DecodedMessages {
+/**
+ * Decodes a validated request into the engine's. Pure: no tenant, no I/O; the schema has refused
+ * what cannot run. `sessionId` from `x-session-id`, when the client names a session.
+ */
+export function decodeMessages(body: MessagesRequest, sessionId: string | undefined): ChatRequest {
   const system = body.system === undefined ? undefined : textOf(body.system);
-  const messages: ChatMessage[] = [
-    ...(system !== undefined ? [{ role: 'system' as const, content: system }] : []),
-    ...body.messages.flatMap(toChatMessages),
-  ];
-  // tool_choice "none" lets the model use no tool: it is offered none.
-  const tools =
-    body.tool_choice?.type === 'none'
-      ? []
-      : (body.tools ?? []).map((tool) => ({
-          name: tool.name,
-          description: tool.description ?? '',
-          parameters: tool.input_schema,
-        }));
+  const choice = body.tool_choice;
   return {
-    requestedModel: body.model,
-    messages,
-    tools,
-    maxTokens: body.max_tokens,
-    temperature: body.temperature,
+    api: '/v1/messages',
+    model: body.model,
+    messages: [
+      ...(system !== undefined ? [{ role: 'system' as const, content: system }] : []),
+      ...body.messages.flatMap(toChatMessages),
+    ],
+    params: definedParams({
+      maxTokens: body.max_tokens,
+      temperature: body.temperature,
+      topP: body.top_p,
+      stop: body.stop_sequences,
+      user: body.metadata?.user_id ?? undefined,
+      toolChoice: toolChoiceOf(choice),
+      parallelToolCalls:
+        choice && 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use === true
+          ? false
+          : undefined,
+    }),
+    paramNames: PARAM_NAMES,
+    tools: {
+      offered: (body.tools ?? []).map((tool) => ({
+        name: tool.name,
+        description: tool.description ?? '',
+        parameters: tool.input_schema,
+      })),
+    },
+    sessionId,
     stream: body.stream,
   };
+}
+
+/** Anthropic's choices in the engine's terms: `any` is OpenAI's `required`. */
+function toolChoiceOf(choice: MessagesRequest['tool_choice']): ToolChoice | undefined {
+  if (choice === undefined) return undefined;
+  switch (choice.type) {
+    case 'any':
+      return 'required';
+    case 'tool':
+      return { name: choice.name };
+    default:
+      return choice.type;
+  }
 }
 
 function textOf(content: string | readonly { text: string }[]): string {

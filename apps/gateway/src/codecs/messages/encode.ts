@@ -1,7 +1,7 @@
 import { GatewayError, toAnthropicErrorBody } from '@aigw/core';
 import type { FinishReason, ToolCall } from '@aigw/ai';
-import type { ChatOutcome, TurnEvent } from '../../chat/chat-service.ts';
-import { sseFrame } from '../../chat/sse.ts';
+import type { ChatOutcome, TurnEvent, TurnResult } from '@aigw/chat';
+import { sseFrame } from '../sse.ts';
 import type { StopReason } from './schema.ts';
 
 /** What every encoded answer names: its message id, the model that answered, the request. */
@@ -39,7 +39,7 @@ function usageOf(outcome: ChatOutcome) {
 }
 
 /** A whole answer as Anthropic's `message` object. */
-export function encodeMessage(outcome: ChatOutcome, finish: FinishReason, meta: MessageMeta) {
+export function encodeMessage({ outcome, finishReason }: TurnResult, meta: MessageMeta) {
   return {
     id: meta.id,
     type: 'message' as const,
@@ -54,7 +54,7 @@ export function encodeMessage(outcome: ChatOutcome, finish: FinishReason, meta: 
       })),
     ],
     model: meta.model,
-    stop_reason: stopReasonOf(finish),
+    stop_reason: stopReasonOf(finishReason),
     stop_sequence: null,
     usage: usageOf(outcome),
   };
@@ -65,20 +65,14 @@ export function errorFrame(error: GatewayError, requestId: string): string {
   return sseFrame(toAnthropicErrorBody(error, requestId), 'error');
 }
 
-/** The end of a run as the stream reports it: its settled outcome, or the error to end with. */
-export type SettledRun = { outcome: ChatOutcome; failure: GatewayError | undefined };
-
 /**
- * Anthropic's event stream for a run: `message_start`, `ping`, then per content block
+ * Anthropic's event stream for a turn: `message_start`, `ping`, then per content block
  * `content_block_start`, `content_block_delta`* and `content_block_stop`, then `message_delta`
  * (stop reason, usage) and `message_stop`. A failure ends it with one `error` event instead, and
  * the block it cut is never closed, so no client takes a broken answer as complete.
- *
- * `settle` runs before the terminal event (the turn is stored and the budget settled first).
  */
 export async function* encodeMessageEvents(
   events: AsyncIterable<TurnEvent>,
-  settle: () => Promise<SettledRun>,
   meta: MessageMeta,
 ): AsyncIterable<string> {
   yield sseFrame(
@@ -108,55 +102,52 @@ export async function* encodeMessageEvents(
     index += 1;
     return sseFrame({ type: 'content_block_start', index, content_block: block }, 'content_block_start');
   };
-  try {
-    for await (const event of events) {
-      if (event.type === 'delta') {
-        if (text === undefined) {
-          yield start({ type: 'text', text: '' });
-          // Text deltas differ only in their text: everything around it is serialised once per block.
-          const [head = '', tail = ''] = sseFrame(
-            { type: 'content_block_delta', index, delta: { type: 'text_delta', text: '\u0000' } },
-            'content_block_delta',
-          ).split('"\\u0000"');
-          text = { head, tail };
-        }
-        yield `${text.head}${JSON.stringify(event.text)}${text.tail}`;
-      } else if (event.type === 'tool_calls') {
-        // The client's calls, handed over whole when the model has finished asking for them.
-        if (text !== undefined) yield stop();
-        text = undefined;
-        for (const call of event.calls) {
-          yield start({ type: 'tool_use', id: call.id, name: call.name, input: {} });
-          yield sseFrame(
-            {
-              type: 'content_block_delta',
-              index,
-              delta: { type: 'input_json_delta', partial_json: call.arguments },
-            },
-            'content_block_delta',
-          );
-          yield stop();
-        }
+  for await (const event of events) {
+    if (event.type === 'delta') {
+      if (text === undefined) {
+        yield start({ type: 'text', text: '' });
+        // Text deltas differ only in their text: everything around it is serialised once per block.
+        const [head = '', tail = ''] = sseFrame(
+          { type: 'content_block_delta', index, delta: { type: 'text_delta', text: '\u0000' } },
+          'content_block_delta',
+        ).split('"\\u0000"');
+        text = { head, tail };
       }
-      // usage and finish are read from the settled outcome; the gateway's own tool steps
-      // (tool_call, tool_result) stay inside the gateway, as on /v1/chat/completions.
+      yield `${text.head}${JSON.stringify(event.text)}${text.tail}`;
+    } else if (event.type === 'tool_calls') {
+      // The client's calls, handed over whole when the model has finished asking for them.
+      if (text !== undefined) yield stop();
+      text = undefined;
+      for (const call of event.calls) {
+        yield start({ type: 'tool_use', id: call.id, name: call.name, input: {} });
+        yield sseFrame(
+          {
+            type: 'content_block_delta',
+            index,
+            delta: { type: 'input_json_delta', partial_json: call.arguments },
+          },
+          'content_block_delta',
+        );
+        yield stop();
+      }
+    } else if (event.type === 'end') {
+      const { end } = event;
+      if (!end.ok) {
+        yield errorFrame(end.error, meta.requestId);
+        return;
+      }
+      if (text !== undefined) yield stop();
+      yield sseFrame(
+        {
+          type: 'message_delta',
+          delta: { stop_reason: stopReasonOf(end.finishReason), stop_sequence: null },
+          usage: usageOf(end.outcome),
+        },
+        'message_delta',
+      );
+      yield sseFrame({ type: 'message_stop' }, 'message_stop');
     }
-  } catch {
-    // Reported below from the outcome.
+    // The gateway's own tool steps (tool_call, tool_result) stay inside the gateway, as on
+    // /v1/chat/completions.
   }
-  const { outcome, failure } = await settle();
-  if (failure !== undefined || outcome.finishReason === undefined) {
-    yield errorFrame(failure ?? new GatewayError('upstream_error'), meta.requestId);
-    return;
-  }
-  if (text !== undefined) yield stop();
-  yield sseFrame(
-    {
-      type: 'message_delta',
-      delta: { stop_reason: stopReasonOf(outcome.finishReason), stop_sequence: null },
-      usage: usageOf(outcome),
-    },
-    'message_delta',
-  );
-  yield sseFrame({ type: 'message_stop' }, 'message_stop');
 }

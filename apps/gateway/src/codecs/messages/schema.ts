@@ -1,13 +1,13 @@
 import { z } from '@hono/zod-openapi';
+import { param } from '../params.ts';
 
 /**
  * The subset of Anthropic's Messages API request the gateway serves (docs/messages.md).
  *
  * Content blocks and the top level accept fields they do not know and ignore them: SDKs send
  * response blocks back as history (`citations: null`, `caller`) and account-level hints
- * (`metadata`, `service_tier`). What would change the answer if ignored is refused by name
- * instead: sampling and stop parameters the engine does not pass yet, thinking, forced tool
- * choice, and every content type but text and tools.
+ * (`service_tier`). What would change the answer if ignored is refused by name instead: `top_k`
+ * (no engine parameter), thinking, structured output, and every content type but text and tools.
  */
 
 /**
@@ -110,6 +110,13 @@ export const messagesRequest = z
     messages: z.array(anthropicMessage).min(1),
     system: textOr(blocksOf('system', 'text', [textBlock])).optional(),
     temperature: z.number().min(0).max(1).optional(),
+    top_p: param.topP.optional(),
+    stop_sequences: z.array(z.string().min(1).max(256)).max(4).optional(),
+    metadata: z
+      .object({ user_id: param.user.nullable().optional() })
+      .loose()
+      .optional()
+      .describe("metadata.user_id: your end user, passed to the provider (OpenAI's `user`)."),
     stream: z.boolean().default(false),
     tools: z
       .array(tool)
@@ -119,22 +126,20 @@ export const messagesRequest = z
         "Tools named like one of the tenant's enabled gateway tools run in the gateway; the others are the client's and come back as tool_use blocks.",
       ),
     tool_choice: z
-      .object({
-        type: z.enum(['auto', 'none'], {
-          error: 'only tool_choice "auto" and "none" are supported; "any" and "tool" are not yet',
-        }),
-        disable_parallel_tool_use: refused('disable_parallel_tool_use is not supported yet', (value) => {
-          return value === undefined || value === false;
-        }),
-      })
-      .loose()
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('auto'), disable_parallel_tool_use: z.boolean().optional() }).loose(),
+        z.object({ type: z.literal('any'), disable_parallel_tool_use: z.boolean().optional() }).loose(),
+        z
+          .object({
+            type: z.literal('tool'),
+            name: z.string().min(1).max(128),
+            disable_parallel_tool_use: z.boolean().optional(),
+          })
+          .loose(),
+        z.object({ type: z.literal('none') }).loose(),
+      ])
       .optional(),
-    top_p: refused(`top_p ${notPassedYet}`),
     top_k: refused(`top_k ${notPassedYet}`),
-    stop_sequences: refused(
-      `stop_sequences ${notPassedYet}`,
-      (value) => value === undefined || (Array.isArray(value) && value.length === 0),
-    ),
     thinking: refused('extended thinking is not supported', (value) => {
       return (
         value === undefined ||

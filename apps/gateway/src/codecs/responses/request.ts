@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GatewayError, invalidRequest } from '@aigw/core';
-import type { ChatMessage, ToolSpec } from '@aigw/ai';
+import type { ChatMessage, GenerationParam, GenerationParams, ToolSpec } from '@aigw/ai';
+import { definedParams, responseFormatOf, toolChoiceOf } from '../params.ts';
 import type { CreateResponseRequest } from './schema.ts';
 
 /**
@@ -46,22 +47,21 @@ export interface ResponsesRequest {
   tools: ToolSpec[];
   /** As given, echoed in the response object. */
   toolObjects: Record<string, unknown>[];
-  toolChoice: 'auto' | 'none';
+  /** As given (default "auto"), echoed in the response object. */
+  toolChoice: 'auto' | 'none' | 'required' | { type: 'function'; name: string };
+  /** `text.format` as given (default text), echoed in the response object. */
+  textFormat: Record<string, unknown>;
+  /** The generation parameters, as the engine takes them. */
+  params: GenerationParams;
   maxOutputTokens: number | undefined;
   temperature: number | undefined;
+  topP: number | undefined;
   stream: boolean;
   store: boolean;
   previousResponseId: string | undefined;
   metadata: Record<string, string>;
   parallelToolCalls: boolean;
 }
-
-const isPlainText = (value: unknown): boolean => {
-  if (value === null || value === undefined) return true;
-  if (typeof value !== 'object') return false;
-  const format = (value as { format?: unknown }).format;
-  return format === undefined || format === null || (format as { type?: unknown }).type === 'text';
-};
 
 /**
  * Parameters the gateway cannot honour, refused by name when set to anything but their default:
@@ -79,7 +79,6 @@ const UNSUPPORTED: Record<string, { refuses: (value: unknown) => boolean; why: s
     refuses: (v) => (Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined),
     why: 'include is not supported',
   },
-  top_p: { refuses: (v) => v !== null && v !== undefined && v !== 1, why: 'top_p is not supported yet' },
   top_logprobs: {
     refuses: (v) => v !== null && v !== undefined && v !== 0,
     why: 'logprobs are not supported',
@@ -88,11 +87,6 @@ const UNSUPPORTED: Record<string, { refuses: (value: unknown) => boolean; why: s
   truncation: {
     refuses: (v) => v !== null && v !== undefined && v !== 'disabled',
     why: 'only truncation "disabled" is supported',
-  },
-  text: {
-    refuses: (v) => !isPlainText(v),
-    why: 'only plain text output is supported (no json_schema or json_object format)',
-    param: 'text.format',
   },
 };
 
@@ -220,11 +214,31 @@ function decodeTools(tools: CreateResponseRequest['tools']): {
   return { specs, objects };
 }
 
-function decodeToolChoice(value: unknown): 'auto' | 'none' {
-  if (value === undefined || value === null || value === 'auto') return 'auto';
-  if (value === 'none') return 'none';
-  throw unsupported('tool_choice', 'only "auto" and "none" are supported');
+const toolChoice = z.union([
+  z.enum(['auto', 'none', 'required']),
+  z.object({ type: z.literal('function'), name: z.string().min(1).max(128) }),
+]);
+
+function decodeToolChoice(value: unknown): ResponsesRequest['toolChoice'] {
+  if (value === undefined || value === null) return 'auto';
+  const parsed = toolChoice.safeParse(value);
+  if (!parsed.success) {
+    throw unsupported(
+      'tool_choice',
+      'only "auto", "none", "required" and {"type":"function","name":...} are supported',
+    );
+  }
+  return parsed.data;
 }
+
+/** The engine's parameter names in this API, for refusals. */
+export const RESPONSES_PARAM_NAMES: Partial<Record<GenerationParam, string>> = {
+  maxTokens: 'max_output_tokens',
+  topP: 'top_p',
+  responseFormat: 'text.format',
+  toolChoice: 'tool_choice',
+  parallelToolCalls: 'parallel_tool_calls',
+};
 
 /** The request as the gateway runs it; throws `invalid_request` naming the field at fault. */
 export function decodeRequest(body: CreateResponseRequest): ResponsesRequest {
@@ -237,21 +251,35 @@ export function decodeRequest(body: CreateResponseRequest): ResponsesRequest {
       ? [{ type: 'message' as const, role: 'user' as const, text: body.input }]
       : body.input.map(decodeItem);
   const tools = decodeTools(body.tools);
+  const choice = decodeToolChoice(body.tool_choice);
+  const format = body.text?.format ?? { type: 'text' as const };
+  const parallelToolCalls = body.parallel_tool_calls ?? true;
   return {
     model: body.model,
     instructions: body.instructions ?? undefined,
     input,
     tools: tools.specs,
     toolObjects: tools.objects,
-    toolChoice: decodeToolChoice(body.tool_choice),
+    toolChoice: choice,
+    textFormat: format,
+    params: definedParams({
+      maxTokens: body.max_output_tokens ?? undefined,
+      temperature: body.temperature ?? undefined,
+      topP: body.top_p ?? undefined,
+      user: body.user,
+      responseFormat: responseFormatOf(format),
+      toolChoice: toolChoiceOf(choice),
+      parallelToolCalls,
+    }),
     maxOutputTokens: body.max_output_tokens ?? undefined,
     temperature: body.temperature ?? undefined,
+    topP: body.top_p ?? undefined,
     stream: body.stream === true,
     // OpenAI's default: a response is stored unless the client says otherwise.
     store: body.store !== false,
     previousResponseId: body.previous_response_id ?? undefined,
     metadata: body.metadata ?? {},
-    parallelToolCalls: body.parallel_tool_calls ?? true,
+    parallelToolCalls,
   };
 }
 

@@ -1,7 +1,7 @@
 import { GatewayError } from '@aigw/core';
 import type { ToolCall } from '@aigw/ai';
 import type { UsageRecord } from '@aigw/observability';
-import type { ChatOutcome } from '../../chat/chat-service.ts';
+import type { ChatOutcome, TurnEnd } from '@aigw/chat';
 import type { ConversationItem, ResponsesRequest } from './request.ts';
 import type { OutputItem, ResponseObject } from './schema.ts';
 
@@ -86,12 +86,12 @@ export function responseObject(
     store: request.store,
     max_output_tokens: request.maxOutputTokens ?? null,
     temperature: request.temperature ?? null,
-    top_p: null,
+    top_p: request.topP ?? null,
     tools: request.toolObjects,
     tool_choice: request.toolChoice,
     parallel_tool_calls: request.parallelToolCalls,
     metadata: request.metadata,
-    text: { format: { type: 'text' } },
+    text: { format: request.textFormat },
     truncation: 'disabled',
     background: false,
     reasoning: null,
@@ -106,14 +106,14 @@ function responseErrorCode(error: GatewayError): 'rate_limit_exceeded' | 'server
 }
 
 /** How a turn ended, in the Responses API's terms. */
-export function endOf(
-  outcome: ChatOutcome,
-  failure: GatewayError | undefined,
-): { status: Status; incomplete?: 'max_output_tokens' | 'content_filter'; error?: GatewayError } {
-  if (failure) return { status: 'failed', error: failure };
-  if (outcome.finishReason === 'length') return { status: 'incomplete', incomplete: 'max_output_tokens' };
-  if (outcome.finishReason === 'content_filter')
-    return { status: 'incomplete', incomplete: 'content_filter' };
+export function endOf(end: TurnEnd): {
+  status: Status;
+  incomplete?: 'max_output_tokens' | 'content_filter';
+  error?: GatewayError;
+} {
+  if (!end.ok) return { status: 'failed', error: end.error };
+  if (end.finishReason === 'length') return { status: 'incomplete', incomplete: 'max_output_tokens' };
+  if (end.finishReason === 'content_filter') return { status: 'incomplete', incomplete: 'content_filter' };
   return { status: 'completed' };
 }
 
@@ -128,13 +128,13 @@ export function outputOf(base: ResponseBase, outcome: ChatOutcome, status: Statu
 }
 
 /** The finished response object of a turn. */
-export function finishedResponse(
-  base: ResponseBase,
-  outcome: ChatOutcome,
-  failure: GatewayError | undefined,
-): ResponseObject {
-  const end = endOf(outcome, failure);
-  return responseObject(base, { ...end, output: outputOf(base, outcome, end.status), usage: outcome.usage });
+export function finishedResponse(base: ResponseBase, end: TurnEnd): ResponseObject {
+  const ended = endOf(end);
+  return responseObject(base, {
+    ...ended,
+    output: outputOf(base, end.outcome, ended.status),
+    usage: end.outcome.usage,
+  });
 }
 
 /** The conversation a continuation of this response starts from: its input, then its output. */

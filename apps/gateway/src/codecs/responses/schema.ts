@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { param } from '../params.ts';
 
 /**
  * The subset of OpenAI's `CreateResponse` the gateway serves. Fields SDKs send that change nothing
- * here (`user`, `safety_identifier`, `prompt_cache_key`, `service_tier`, `stream_options`) are
+ * here (`safety_identifier`, `prompt_cache_key`, `service_tier`, `stream_options`) are
  * accepted and ignored; fields whose meaning the gateway cannot honour are refused by name
  * (`UNSUPPORTED` in request.ts), never silently dropped. Input items and tools are checked one by
  * one in request.ts, so a refusal names the exact item (`input.2.content.0.type`).
@@ -25,9 +26,32 @@ export const createResponseRequest = z
     input: z.union([z.string(), z.array(inputItem).min(1)]),
     instructions: z.string().nullable().optional(),
     max_output_tokens: z.int().min(1).max(32_768).nullable().optional(),
-    temperature: z.number().min(0).max(2).nullable().optional(),
+    temperature: param.temperature.nullable().optional(),
+    top_p: param.topP.nullable().optional(),
+    user: param.user.optional(),
+    text: z
+      .looseObject({
+        format: z
+          .discriminatedUnion('type', [
+            z.object({ type: z.literal('text') }),
+            z.object({ type: z.literal('json_object') }),
+            z.object({
+              type: z.literal('json_schema'),
+              name: param.schemaName,
+              schema: param.jsonSchema,
+              description: z.string().max(1024).optional(),
+              strict: z.boolean().nullable().optional(),
+            }),
+          ])
+          .optional(),
+      })
+      .nullable()
+      .optional()
+      .describe('text.format: plain text (default), JSON mode or structured output (json_schema).'),
     tools: z.array(tool).optional(),
-    tool_choice: z.unknown().optional().openapi({ description: '"auto" (default) or "none".' }),
+    tool_choice: z.unknown().optional().openapi({
+      description: '"auto" (default), "none", "required" or {"type":"function","name":...}.',
+    }),
     parallel_tool_calls: z.boolean().nullable().optional(),
     stream: z.boolean().nullable().optional(),
     store: z
@@ -92,10 +116,13 @@ export const responseObject = z
     temperature: z.number().nullable(),
     top_p: z.number().nullable(),
     tools: z.array(z.record(z.string(), z.unknown())),
-    tool_choice: z.enum(['auto', 'none']),
+    tool_choice: z.union([
+      z.enum(['auto', 'none', 'required']),
+      z.object({ type: z.literal('function'), name: z.string() }),
+    ]),
     parallel_tool_calls: z.boolean(),
     metadata: z.record(z.string(), z.string()),
-    text: z.object({ format: z.object({ type: z.literal('text') }) }),
+    text: z.object({ format: z.record(z.string(), z.unknown()) }),
     truncation: z.literal('disabled'),
     background: z.literal(false),
     reasoning: z.null(),

@@ -1,6 +1,6 @@
 import { GatewayError, toOpenAIErrorBody } from '@aigw/core';
-import type { ChatRun, ChatOutcome } from '../../chat/chat-service.ts';
-import { sseFrame } from '../../chat/sse.ts';
+import type { TurnEnd, TurnEvent } from '@aigw/chat';
+import { sseFrame } from '../sse.ts';
 import {
   finishedResponse,
   functionCallItem,
@@ -43,21 +43,14 @@ export class ResponseEventWriter {
   }
 }
 
-export interface StreamEnd {
-  outcome: ChatOutcome;
-  /** The turn's failure, if any (an upstream cut, a budget reached, a response not stored). */
-  failure: GatewayError | undefined;
-}
-
 /**
- * The event stream of one response. `end` waits for the turn to end and stores it (when asked),
- * before the terminal event, so a client continuing from `response.completed` finds it.
+ * The event stream of one response. The response is stored (when asked) before the terminal event,
+ * so a client continuing from `response.completed` finds it.
  */
 export async function* responseEvents(
-  run: ChatRun,
+  events: AsyncIterable<TurnEvent>,
   base: ResponseBase,
   writer: ResponseEventWriter,
-  end: () => Promise<StreamEnd>,
   stored: (response: ResponseObject) => Promise<GatewayError | undefined>,
 ): AsyncIterable<string> {
   const ids = outputIds(base.id);
@@ -85,62 +78,69 @@ export async function* responseEvents(
     ];
   };
 
-  try {
-    for await (const event of run.events) {
-      if (event.type === 'delta') {
-        // An empty delta opens nothing: the final output has a message only when there is text.
-        if (event.text === '') continue;
-        if (open === undefined) {
-          open = outputIndex++;
-          yield writer.frame('response.output_item.added', {
-            output_index: open,
-            item: { ...messageItem(ids.message, '', 'in_progress'), content: [] },
-          });
-          yield writer.frame('response.content_part.added', {
-            item_id: ids.message,
-            output_index: open,
-            content_index: 0,
-            part: part(),
-          });
-        }
-        text += event.text;
-        yield writer.delta(ids.message, open, event.text);
-      } else if (event.type === 'tool_calls') {
-        yield* closeMessage('completed');
-        for (const [index, call] of event.calls.entries()) {
-          const id = ids.call(index);
-          const at = outputIndex++;
-          yield writer.frame('response.output_item.added', {
-            output_index: at,
-            item: functionCallItem(id, { ...call, arguments: '' }, 'in_progress'),
-          });
-          yield writer.frame('response.function_call_arguments.delta', {
-            item_id: id,
-            output_index: at,
-            delta: call.arguments,
-          });
-          yield writer.frame('response.function_call_arguments.done', {
-            item_id: id,
-            output_index: at,
-            name: call.name,
-            arguments: call.arguments,
-          });
-          yield writer.frame('response.output_item.done', {
-            output_index: at,
-            item: functionCallItem(id, call, 'completed'),
-          });
-        }
+  let end: TurnEnd | undefined;
+  for await (const event of events) {
+    if (event.type === 'delta') {
+      // An empty delta opens nothing: the final output has a message only when there is text.
+      if (event.text === '') continue;
+      if (open === undefined) {
+        open = outputIndex++;
+        yield writer.frame('response.output_item.added', {
+          output_index: open,
+          item: { ...messageItem(ids.message, '', 'in_progress'), content: [] },
+        });
+        yield writer.frame('response.content_part.added', {
+          item_id: ids.message,
+          output_index: open,
+          content_index: 0,
+          part: part(),
+        });
       }
-    }
-  } catch {
-    // Reported below from the outcome.
+      text += event.text;
+      yield writer.delta(ids.message, open, event.text);
+    } else if (event.type === 'tool_calls') {
+      yield* closeMessage('completed');
+      for (const [index, call] of event.calls.entries()) {
+        const id = ids.call(index);
+        const at = outputIndex++;
+        yield writer.frame('response.output_item.added', {
+          output_index: at,
+          item: functionCallItem(id, { ...call, arguments: '' }, 'in_progress'),
+        });
+        yield writer.frame('response.function_call_arguments.delta', {
+          item_id: id,
+          output_index: at,
+          delta: call.arguments,
+        });
+        yield writer.frame('response.function_call_arguments.done', {
+          item_id: id,
+          output_index: at,
+          name: call.name,
+          arguments: call.arguments,
+        });
+        yield writer.frame('response.output_item.done', {
+          output_index: at,
+          item: functionCallItem(id, call, 'completed'),
+        });
+      }
+    } else if (event.type === 'end') end = event.end;
   }
-  const { outcome, failure } = await end();
-  let response = finishedResponse(base, outcome, failure);
+  // The engine ends every stream with `end`; without one this is a bug, reported as such.
+  if (end === undefined) {
+    yield writer.unexpected(new GatewayError('internal', 'The stream failed unexpectedly.'));
+    return;
+  }
+  let response = finishedResponse(base, end);
   yield* closeMessage(response.status === 'completed' ? 'completed' : 'incomplete');
   if (response.status !== 'failed') {
     const storeError = await stored(response);
-    if (storeError) response = finishedResponse(base, outcome, storeError);
+    if (storeError)
+      response = finishedResponse(base, {
+        ok: false,
+        outcome: end.outcome,
+        error: storeError,
+        sources: undefined,
+      });
   }
   const terminal =
     response.status === 'completed'

@@ -1,12 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { GatewayError } from '@aigw/core';
-import type { ChatMessage } from '@aigw/ai';
-import { sessionIdSchema } from '@aigw/sessions';
+import { startTurn } from '@aigw/chat';
 import type { GatewayApp } from '../../context.ts';
-import { drain, finishOf, unfinishedError } from '../../chat/chat-service.ts';
-import { beginSessionTurn, startTurn } from '../../chat/session-turn.ts';
-import { chatTools, splitClientTools } from '../../chat/tools.ts';
-import { SSE_HEADERS, sseBody } from '../../chat/sse.ts';
+import { callerOf, engineDeps } from '../../chat/engine.ts';
+import { sessionFromHeader } from '../../codecs/params.ts';
+import { SSE_HEADERS, sseBody } from '../../codecs/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
 import { jsonBody } from '../../middleware/json-body/index.ts';
 import {
@@ -17,7 +15,6 @@ import {
   errorFrame,
   messagesRequest,
   messagesResponse,
-  type SettledRun,
 } from '../../codecs/messages/index.ts';
 
 const anthropicErrors = Object.fromEntries(
@@ -57,52 +54,18 @@ export function registerMessagesRoutes(app: GatewayApp): void {
     const requestId = c.get('requestId');
     // Anthropic SDKs read the request id from this header (`_request_id`, `error.requestID`).
     c.header('request-id', requestId);
-    const decoded = decodeMessages(c.req.valid('json'));
-    // Tools named like an enabled gateway tool run in the gateway; the rest are the client's.
-    const split = splitClientTools(c, decoded.tools);
-    const tools = chatTools(c, split.gatewayNames, split.clientTools);
-    const sessionHeader = c.req.header('x-session-id');
-    const turn =
-      sessionHeader === undefined
-        ? undefined
-        : await beginSessionTurn(c, sessionTurnInput(sessionHeader, decoded.messages));
-    const { run, settle, clientIdleMs } = await startTurn(
-      c,
-      turn,
-      {
-        httpRoute: '/v1/messages',
-        modelRoute: 'chat',
-        requestedModel: decoded.requestedModel,
-        messages: turn?.messages ?? decoded.messages,
-        maxTokens: decoded.maxTokens,
-        temperature: decoded.temperature,
-        tools: tools?.specs,
-        stream: decoded.stream,
-      },
-      tools?.loop,
-    );
-    if (turn) c.header('x-session-id', turn.sessionId);
+    const request = decodeMessages(c.req.valid('json'), sessionFromHeader(c.req.header('x-session-id')));
+    const turn = await startTurn(engineDeps(c), callerOf(c), request);
+    c.header('x-gateway-model', turn.modelId);
+    c.header('x-gateway-provider', turn.providerName);
+    if (turn.sessionId !== undefined) c.header('x-session-id', turn.sessionId);
     // The message id names the request, so a client's log and the gateway's meet on one id.
-    const meta = { id: `msg_${requestId.replace(/^req_/, '')}`, model: run.modelId, requestId };
-
-    if (!decoded.stream) {
-      await drain(run);
-      const { outcome, saveError } = await settle();
-      if (saveError) throw saveError;
-      return c.json(encodeMessage(outcome, finishOf(outcome), meta), 200);
-    }
-
-    const settled = async (): Promise<SettledRun> => {
-      const { outcome, saveError } = await settle();
-      const failure = outcome.error ?? (outcome.finishReason === undefined ? unfinishedError() : saveError);
-      return { outcome, failure };
-    };
+    const meta = { id: `msg_${requestId.replace(/^req_/, '')}`, model: turn.modelId, requestId };
+    if (!request.stream) return c.json(encodeMessage(await turn.result(), meta), 200);
     return c.body(
-      sseBody(encodeMessageEvents(run.events, settled, meta), {
-        onCancel: () => {
-          run.cancel();
-        },
-        idleMs: clientIdleMs,
+      sseBody(encodeMessageEvents(turn.events, meta), {
+        onCancel: turn.cancel,
+        idleMs: turn.clientIdleMs,
         onUnexpected: () =>
           errorFrame(new GatewayError('internal', 'The stream failed unexpectedly.'), requestId),
       }),
@@ -110,29 +73,4 @@ export function registerMessagesRoutes(app: GatewayApp): void {
       SSE_HEADERS,
     );
   });
-}
-
-/**
- * With `x-session-id` the gateway supplies the history: the request carries the new user message
- * (text only) and optionally the system prompt, as on /v1/chat/completions.
- */
-function sessionTurnInput(sessionId: string, messages: ChatMessage[]) {
-  const parsed = sessionIdSchema.safeParse(sessionId);
-  if (!parsed.success) {
-    throw new GatewayError(
-      'invalid_request',
-      `x-session-id: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-      { param: 'x-session-id' },
-    );
-  }
-  const last = messages.at(-1);
-  if (last?.role !== 'user') {
-    throw new GatewayError(
-      'invalid_request',
-      'With x-session-id the last message must be the new user message, with text.',
-      { param: 'messages' },
-    );
-  }
-  const system = messages.find((message) => message.role === 'system')?.content;
-  return { sessionId: parsed.data, message: last.content, system };
 }

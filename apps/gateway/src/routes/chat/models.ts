@@ -3,7 +3,7 @@ import { GatewayError } from '@aigw/core';
 import { hasScope, requireScope, type ApiKeyConfig, type TenantConfig } from '@aigw/tenancy';
 import type { Context } from 'hono';
 import type { GatewayApp, GatewayEnv } from '../../context.ts';
-import { openAIErrors, openAIModel, openAIModelList } from './openai-schema.ts';
+import { openAIErrors, openAIModel, openAIModelList } from '../../codecs/openai-schema.ts';
 
 type OpenAIModel = z.infer<typeof openAIModel>;
 

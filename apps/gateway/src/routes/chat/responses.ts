@@ -3,12 +3,13 @@ import type { Context } from 'hono';
 import { GatewayError, isGatewayError, newId } from '@aigw/core';
 import { responseStore } from '@aigw/sessions';
 import type { GatewayApp, GatewayEnv } from '../../context.ts';
-import { drain, finishOf, unfinishedError } from '../../chat/chat-service.ts';
-import { startTurn } from '../../chat/session-turn.ts';
-import { SSE_HEADERS, sseBody } from '../../chat/sse.ts';
+import { startTurn } from '@aigw/chat';
+import { callerOf, engineDeps } from '../../chat/engine.ts';
+import { SSE_HEADERS, sseBody } from '../../codecs/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
 import { jsonBody } from '../../middleware/json-body/index.ts';
 import {
+  RESPONSES_PARAM_NAMES,
   conversationItem,
   decodeRequest,
   resolveReferences,
@@ -18,8 +19,7 @@ import {
 import { conversationAfter, finishedResponse, type ResponseBase } from '../../codecs/responses/response.ts';
 import { createResponseRequest, responseObject, type ResponseObject } from '../../codecs/responses/schema.ts';
 import { ResponseEventWriter, responseEvents } from '../../codecs/responses/stream.ts';
-import { offeredTools } from './offered-tools.ts';
-import { openAIErrors } from './openai-schema.ts';
+import { openAIErrors } from '../../codecs/openai-schema.ts';
 
 const createResponseRoute = createRoute({
   method: 'post',
@@ -122,26 +122,21 @@ export function registerResponsesRoutes(app: GatewayApp): void {
         : await conversationOf(c, request.previousResponseId, 'previous_response_id');
     const input = await resolveReferences(request.input, (id, param) => conversationOf(c, id, param));
     const conversation = [...previous, ...input];
-    const tools = request.toolChoice === 'none' ? undefined : offeredTools(c, request.tools);
-    const { run, settle, clientIdleMs } = await startTurn(
-      c,
-      undefined,
-      {
-        httpRoute: '/v1/responses',
-        modelRoute: 'chat',
-        requestedModel: request.model,
-        messages: toChatMessages(request.instructions, conversation),
-        maxTokens: request.maxOutputTokens,
-        temperature: request.temperature,
-        tools: tools?.specs,
-        stream: request.stream,
-      },
-      tools?.loop,
-    );
+    const turn = await startTurn(engineDeps(c), callerOf(c), {
+      api: '/v1/responses',
+      model: request.model,
+      messages: toChatMessages(request.instructions, conversation),
+      params: request.params,
+      paramNames: RESPONSES_PARAM_NAMES,
+      tools: { offered: request.tools },
+      stream: request.stream,
+    });
+    c.header('x-gateway-model', turn.modelId);
+    c.header('x-gateway-provider', turn.providerName);
     const base: ResponseBase = {
       id: newId('resp'),
       createdAt: Math.floor(Date.now() / 1000),
-      model: run.modelId,
+      model: turn.modelId,
       request,
     };
     /** Keeps the response for GET and continuations (unless `store: false`). */
@@ -160,30 +155,19 @@ export function registerResponsesRoutes(app: GatewayApp): void {
     };
 
     if (!request.stream) {
-      await drain(run);
-      const { outcome } = await settle();
-      // A non-streamed answer that broke off is an error, never a response.
-      finishOf(outcome);
-      const response = finishedResponse(base, outcome, undefined);
+      // A non-streamed answer that broke off is an error (thrown by `result`), never a response.
+      const result = await turn.result();
+      const response = finishedResponse(base, { ok: true, ...result });
       const storeError = await store(response);
       if (storeError) throw storeError;
       return c.json(response, 200);
     }
 
     const writer = new ResponseEventWriter();
-    const end = async () => {
-      const { outcome } = await settle();
-      return {
-        outcome,
-        failure: outcome.error ?? (outcome.finishReason === undefined ? unfinishedError() : undefined),
-      };
-    };
     return c.body(
-      sseBody(responseEvents(run, base, writer, end, store), {
-        onCancel: () => {
-          run.cancel();
-        },
-        idleMs: clientIdleMs,
+      sseBody(responseEvents(turn.events, base, writer, store), {
+        onCancel: turn.cancel,
+        idleMs: turn.clientIdleMs,
         onUnexpected: () =>
           writer.unexpected(new GatewayError('internal', 'The stream failed unexpectedly.')),
       }),

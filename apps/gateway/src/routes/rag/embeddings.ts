@@ -5,7 +5,7 @@ import type { GatewayApp } from '../../context.ts';
 import { scope } from '../../middleware/tenant/index.ts';
 import { jsonBody } from '../../middleware/json-body/index.ts';
 import { ragDeps } from '../../rag/deps.ts';
-import { openAIErrorSchema } from '../chat/openai-schema.ts';
+import { openAIErrorSchema } from '../../codecs/openai-schema.ts';
 
 const embeddingsRequest = z
   .object({

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { auditLedger, openAIFunctionSpec, toolsForTenant } from '@aigw/tools';
 import type { GatewayApp } from '../../context.ts';
-import { runTool } from '../../chat/tools.ts';
+import { runTool } from '../../chat/engine.ts';
 import { feature, scope } from '../../middleware/tenant/index.ts';
 import { errorResponses } from '../openapi.ts';
 

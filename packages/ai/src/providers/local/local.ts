@@ -11,6 +11,22 @@ import type { ChatEvent, ChatMessage, ChatParams, Provider, ToolCall } from '../
 export const LOCAL_MODELS = ['echo-1'] as const;
 
 export const localProvider: Provider = {
+  // A deterministic responder answers as a model at temperature 0 would, whatever the sampling
+  // parameters say; it honours the length, stop sequences, tool choice and JSON objects.
+  params: new Set([
+    'maxTokens',
+    'temperature',
+    'topP',
+    'stop',
+    'seed',
+    'presencePenalty',
+    'frequencyPenalty',
+    'user',
+    'toolChoice',
+    'parallelToolCalls',
+  ]),
+  // It cannot write JSON to a schema it does not understand: json_schema is refused, not faked.
+  responseFormats: new Set(['json_object']),
   // eslint-disable-next-line @typescript-eslint/require-await -- a synchronous source meeting the AsyncIterable contract
   async *chat(params: ChatParams): AsyncIterable<ChatEvent> {
     if (!(LOCAL_MODELS as readonly string[]).includes(params.model)) {
@@ -33,7 +49,9 @@ export const localProvider: Provider = {
       yield { type: 'finish', reason: 'tool_calls' };
       return;
     }
-    const words = reply(params.messages).split(/(?<=\s)/);
+    const answer = reply(params.messages);
+    const shaped = params.responseFormat?.type === 'json_object' ? JSON.stringify({ reply: answer }) : answer;
+    const words = cutAtStop(shaped, params.stop).split(/(?<=\s)/);
     const limit = params.maxTokens ?? Number.POSITIVE_INFINITY;
     let outputTokens = 0;
     let finish: 'stop' | 'length' = 'stop';
@@ -62,13 +80,32 @@ const CALL = /\bcall\s+([a-z_][a-z0-9_]*)\((\{[\s\S]*?\})\)/gi;
 function requestedToolCalls(params: ChatParams): ToolCall[] {
   const last = params.messages.at(-1);
   if (last?.role !== 'user' || !params.tools || params.tools.length === 0) return [];
+  const choice = params.toolChoice ?? 'auto';
+  if (choice === 'none') return [];
+  const forced = typeof choice === 'object' ? choice.name : undefined;
   const offered = new Set(params.tools.map((tool) => tool.name));
   const calls: ToolCall[] = [];
   for (const match of last.content.matchAll(CALL)) {
     const [, name = '', args = '{}'] = match;
-    if (offered.has(name)) calls.push({ id: `call_${calls.length + 1}`, name, arguments: args });
+    if (offered.has(name) && (forced === undefined || name === forced)) {
+      calls.push({ id: `call_${calls.length + 1}`, name, arguments: args });
+    }
   }
-  return calls;
+  // A required (or named) tool is called even when the message asks for none, with no arguments.
+  const required = forced ?? (choice === 'required' ? params.tools[0]?.name : undefined);
+  if (calls.length === 0 && required !== undefined)
+    calls.push({ id: 'call_1', name: required, arguments: '{}' });
+  return params.parallelToolCalls === false ? calls.slice(0, 1) : calls;
+}
+
+/** The text up to the first of the stop sequences, which is not part of the answer. */
+function cutAtStop(text: string, stop: readonly string[] | undefined): string {
+  let end = text.length;
+  for (const sequence of stop ?? []) {
+    const at = sequence === '' ? -1 : text.indexOf(sequence);
+    if (at !== -1 && at < end) end = at;
+  }
+  return text.slice(0, end);
 }
 
 function reply(messages: readonly ChatMessage[]): string {

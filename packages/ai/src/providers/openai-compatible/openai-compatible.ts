@@ -9,7 +9,9 @@ import type {
   Provider,
   ProviderContext,
   RawChatSummary,
+  ResponseFormat,
   ToolCall,
+  ToolChoice,
 } from '../../types.ts';
 
 /**
@@ -18,6 +20,20 @@ import type {
  * names, never from the config itself.
  */
 export const openAICompatibleProvider: Provider = {
+  // Every parameter of the request: the endpoint speaks the API they come from.
+  params: new Set([
+    'maxTokens',
+    'temperature',
+    'topP',
+    'stop',
+    'seed',
+    'presencePenalty',
+    'frequencyPenalty',
+    'user',
+    'toolChoice',
+    'parallelToolCalls',
+  ]),
+  responseFormats: new Set(['json_object', 'json_schema']),
   // A hand-written iterator rather than an async generator: a streamed answer's every event
   // passes through it, and each generator layer costs promises and microtask hops per event.
   chat(params, context) {
@@ -91,18 +107,38 @@ async function open(params: ChatParams, context: ProviderContext): Promise<Async
   return new ChunkStream(source, context.providerName);
 }
 
+/** The request in OpenAI's wire names; fields left undefined are dropped by `JSON.stringify`. */
 function requestBody(params: ChatParams): Record<string, unknown> {
+  const tools = params.tools && params.tools.length > 0 ? params.tools : undefined;
   return {
     model: params.model,
     messages: params.messages.map(toWireMessage),
-    ...(params.maxTokens !== undefined ? { max_tokens: params.maxTokens } : {}),
-    ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
-    ...(params.tools && params.tools.length > 0
-      ? { tools: params.tools.map((tool) => ({ type: 'function', function: tool })) }
-      : {}),
+    max_tokens: params.maxTokens,
+    temperature: params.temperature,
+    top_p: params.topP,
+    stop: params.stop,
+    seed: params.seed,
+    presence_penalty: params.presencePenalty,
+    frequency_penalty: params.frequencyPenalty,
+    user: params.user,
+    response_format: params.responseFormat && wireResponseFormat(params.responseFormat),
+    tools: tools?.map((tool) => ({ type: 'function', function: tool })),
+    // OpenAI refuses these two without tools.
+    tool_choice: tools && params.toolChoice && wireToolChoice(params.toolChoice),
+    parallel_tool_calls: tools && params.parallelToolCalls,
     stream: params.stream,
-    ...(params.stream ? { stream_options: { include_usage: true } } : {}),
+    stream_options: params.stream ? { include_usage: true } : undefined,
   };
+}
+
+function wireResponseFormat(format: ResponseFormat): Record<string, unknown> {
+  if (format.type !== 'json_schema') return { type: format.type };
+  const { name, schema, description, strict } = format;
+  return { type: 'json_schema', json_schema: { name, schema, description, strict } };
+}
+
+function wireToolChoice(choice: ToolChoice): unknown {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
 function toWireMessage(message: ChatMessage): Record<string, unknown> {

@@ -8,6 +8,17 @@ import type { ChatEvent, ChatParams, FinishReason, Provider, ProviderContext } f
  * filtered per tenant). The binding exists only in staging and production.
  */
 export const workersAiProvider: Provider = {
+  // Workers AI's text-generation input has no stop sequences and no tool choice.
+  params: new Set([
+    'maxTokens',
+    'temperature',
+    'topP',
+    'seed',
+    'presencePenalty',
+    'frequencyPenalty',
+    'user',
+  ]),
+  responseFormats: new Set(['json_schema']),
   async *chat(params, context) {
     const ai = context.env.AI;
     if (ai === undefined) {
@@ -43,8 +54,16 @@ export const workersAiProvider: Provider = {
 function inputs(params: ChatParams): Record<string, unknown> {
   return {
     messages: params.messages.map((message) => ({ role: message.role, content: message.content })),
-    ...(params.maxTokens !== undefined ? { max_tokens: params.maxTokens } : {}),
-    ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
+    max_tokens: params.maxTokens,
+    temperature: params.temperature,
+    top_p: params.topP,
+    seed: params.seed,
+    presence_penalty: params.presencePenalty,
+    frequency_penalty: params.frequencyPenalty,
+    response_format:
+      params.responseFormat?.type === 'json_schema'
+        ? { type: 'json_schema', json_schema: params.responseFormat.schema }
+        : undefined,
     ...(params.tools && params.tools.length > 0 ? { tools: params.tools } : {}),
     stream: params.stream,
   };
@@ -58,7 +77,13 @@ function runOptions(params: ChatParams, context: ProviderContext): AiOptions {
       id: config.gatewayId,
       skipCache: config.skipCache,
       ...(config.cacheTtl !== undefined ? { cacheTtl: config.cacheTtl } : {}),
-      metadata: { tenantId: context.tenantId, requestId: context.requestId, route: context.route },
+      // The end user rides along in AI Gateway's log metadata: Workers AI itself has no field for it.
+      metadata: {
+        tenantId: context.tenantId,
+        requestId: context.requestId,
+        route: context.route,
+        ...(params.user !== undefined ? { user: params.user } : {}),
+      },
     };
   }
   return options;

@@ -6,23 +6,14 @@ export function sseFrame(data: unknown, event?: string): string {
   return `${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`;
 }
 
-/**
- * How long a frame may wait unread before the client counts as gone. workerd does not always
- * report a disconnect: when the next frame is ready at once, the body is simply no longer read (no
- * abort, no cancel), which would leave the call, its session lock and its budget hold waiting for
- * their timeouts (docs/sessions.md). A live client reads within this even when slow, like nginx's
- * `send_timeout`; time spent waiting for the upstream does not count.
- */
-export const CLIENT_IDLE_MS = 30_000;
-
 export interface SseOptions {
   /** Called when the client goes away before the stream ends: cancel the upstream call. */
   onCancel: () => void;
   /** The terminal frame for a failure the frame source did not handle itself (a bug). */
   onUnexpected: (error: unknown) => string;
   /**
-   * How long a frame may wait unread before the client counts as gone (see `CLIENT_IDLE_MS`);
-   * undefined: no watch.
+   * How long a frame may wait unread before the client counts as gone (the engine's
+   * `Turn.clientIdleMs`); undefined: no watch.
    */
   idleMs?: number | undefined;
 }

@@ -1,4 +1,3 @@
-import type { Context } from 'hono';
 import { estimateMessagesTokens, type ChatMessage } from '@aigw/ai';
 import {
   budgetExceededError,
@@ -6,10 +5,11 @@ import {
   releaseBudgets,
   reserveBudgets,
   settleBudgets,
+  type BudgetDO,
 } from '@aigw/limits';
 import { newId } from '@aigw/core';
 import { costOf, type UsageRecord } from '@aigw/observability';
-import type { GatewayEnv } from '../context.ts';
+import type { Caller } from '../request.ts';
 
 /** Budget held for one model call: reserved before it, settled (or released) exactly once after. */
 export interface BudgetHold {
@@ -26,13 +26,14 @@ export interface BudgetHold {
  * concurrent requests cannot overspend. Undefined when the tenant has no budget.
  */
 export async function holdBudget(
-  c: Context<GatewayEnv>,
+  budgets: DurableObjectNamespace<BudgetDO>,
+  caller: Caller,
   input: { messages: ChatMessage[]; maxTokens: number | undefined; modelId: string },
 ): Promise<BudgetHold | undefined> {
-  const tenant = c.get('tenant');
-  const keyId = c.get('apiKey').id;
-  const budgets = tenant.limits.budgets;
-  if (budgetScopes(budgets, keyId).length === 0) return undefined;
+  const { tenant } = caller;
+  const keyId = caller.apiKey.id;
+  const limits = tenant.limits.budgets;
+  if (budgetScopes(limits, keyId).length === 0) return undefined;
 
   const outputLimit = input.maxTokens ?? tenant.limits.reserveOutputTokens;
   const inputTokens = estimateMessagesTokens(input.messages);
@@ -47,17 +48,17 @@ export async function holdBudget(
     // The hold must outlive the longest call, or a slow answer's reservation would lapse mid-way.
     ttlMs: Math.min(3_600_000, tenant.routing.totalTimeoutMs + 60_000),
   };
-  const decision = await reserveBudgets(c.env.BUDGET, request, budgets);
+  const decision = await reserveBudgets(budgets, request, limits);
   if (!decision.ok) throw budgetExceededError(decision);
 
   return {
     outputLimit,
     settle: (usage) =>
       settleBudgets(
-        c.env.BUDGET,
+        budgets,
         { ...request, tokens: usage.inputTokens + usage.outputTokens, usd: usage.costUsd },
         decision.scopes,
       ),
-    release: () => releaseBudgets(c.env.BUDGET, request, decision.scopes),
+    release: () => releaseBudgets(budgets, request, decision.scopes),
   };
 }

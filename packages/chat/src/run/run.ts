@@ -5,44 +5,42 @@ import {
   estimateTokens,
   routeChat,
   type AttemptRecord,
-  type ChatEvent,
   type ChatMessage,
   type FinishReason,
+  type GenerationParam,
+  type GenerationParams,
   type ModelRoute,
   type RouterDeps,
   type RoutedChat,
   type ToolCall,
   type ToolSpec,
 } from '@aigw/ai';
-import type { ApiKeyConfig, TenantConfig } from '@aigw/tenancy';
 import { costOf, type UsageRecord } from '@aigw/observability';
+import type { Caller } from '../request.ts';
+import type { ChatOutcome, ToolOutcome, TurnEnd, TurnEvent } from '../events.ts';
 import { relayBody } from './relay.ts';
 
-export interface ChatInput {
-  tenant: TenantConfig;
-  apiKey: ApiKeyConfig;
-  requestId: string;
-  /** The HTTP route, for usage records ("/chat", "/v1/chat/completions"). */
-  httpRoute: string;
+/** One model call as the engine makes it: the turn's, or a tool's call to the tools model. */
+export interface RunInput {
+  caller: Caller;
+  /** The HTTP route, for usage records ("/chat", "/v1/chat/completions", "/chat#tool"). */
+  api: string;
   modelRoute: ModelRoute;
   requestedModel?: string | undefined;
   messages: ChatMessage[];
-  maxTokens?: number | undefined;
-  temperature?: number | undefined;
+  params: GenerationParams;
+  paramNames?: Partial<Record<GenerationParam, string>> | undefined;
   /** Tools the model is offered: the gateway's (run here, see `ToolLoop`) and the client's. */
   tools?: ToolSpec[] | undefined;
   stream: boolean;
   /** Output tokens the caller's budget covers; an answer running past it ends with budget_exceeded. */
   outputTokenLimit?: number | undefined;
   /**
-   * The client's connection (the request's signal): when it aborts, the call is cancelled, before
-   * the first token too (no retry or fallback then runs for a client that is gone).
+   * Aborts the call: the client's connection (before the first token too: no retry or fallback
+   * then runs for a client that is gone), or a tool's own timeout.
    */
-  signal?: AbortSignal | undefined;
+  signal: AbortSignal;
 }
-
-/** The result of running one gateway tool for the model. */
-export type ToolOutcome = { ok: true; result: unknown } | { ok: false; error: GatewayError };
 
 /**
  * How the gateway runs the model's calls to its own tools: each call is executed (permission,
@@ -55,29 +53,13 @@ export interface ToolLoop {
   maxSteps: number;
 }
 
-/** What a run streams: the model's events plus the gateway's tool steps between them. */
-export type TurnEvent =
-  | ChatEvent
-  | { type: 'tool_call'; call: ToolCall }
-  | { type: 'tool_result'; call: ToolCall; outcome: ToolOutcome };
-
-/** How a call ended, with its usage record; resolved once, whatever happened. */
-export interface ChatOutcome {
-  usage: UsageRecord;
-  text: string;
-  /** Tool calls left for the client (those the gateway does not own). */
-  toolCalls: ToolCall[];
-  finishReason: FinishReason | undefined;
-  error: GatewayError | undefined;
-}
-
 /** A call that has produced its first token: its stream is committed. */
-export interface ChatRun {
+export interface Run {
   modelId: string;
   providerName: string;
   attempts: AttemptRecord[];
   ttftMs: number;
-  /** The events; consume once. Throws `GatewayError` if the upstream fails mid-stream. */
+  /** The events, ending with one `end` (after `end` below has run); never throws. Consume once. */
   events: AsyncIterable<TurnEvent>;
   /**
    * The answer as the upstream's own OpenAI chunk stream, relayed by the runtime (`relayBody`)
@@ -86,25 +68,38 @@ export interface ChatRun {
    * offered, and any budget cap enforced by the provider itself (the request's max tokens).
    * `renderError` makes the terminal event written after a cut-off answer.
    */
-  relay(renderError: (error: GatewayError) => string): ReadableStream<Uint8Array> | undefined;
+  relay: (renderError: (error: GatewayError) => string) => ReadableStream<Uint8Array> | undefined;
   /** Aborts the upstream call (client disconnected). */
-  cancel(): void;
+  cancel: () => void;
+  /** The call's outcome, as soon as it is known. */
   outcome: Promise<ChatOutcome>;
+  /** The turn's end: `finish` run on the outcome, once. */
+  end: Promise<TurnEnd>;
+}
+
+/** The error for a run that stopped without finishing (and without an error of its own). */
+export function unfinishedError(): GatewayError {
+  return new GatewayError('upstream_error', 'The model stopped without finishing.');
 }
 
 /**
  * Starts a model call and accounts for it: tokens (provider figures, else estimates marked as
  * such), time to first token, latency, attempts and cost, summed over tool steps. Throws before
- * the first token (the caller can still answer with an HTTP error); after it, failures surface in
- * `events` and in the outcome, which is recorded as incomplete.
+ * the first token (the caller can still answer with an HTTP error); after it, failures end the
+ * event stream with an `end` that says so, and the usage record says `incomplete`.
+ *
+ * `finish` runs once on the outcome (store the session turn, settle the budget) before the `end`
+ * event, so a client that starts its next turn on the terminal event finds its session free.
  */
-export async function startChat(
+export async function startRun(
   deps: RouterDeps,
-  input: ChatInput,
+  input: RunInput,
   report: (usage: Promise<UsageRecord>) => void,
+  finish: (outcome: ChatOutcome) => Promise<TurnEnd>,
   loop?: ToolLoop,
-): Promise<ChatRun> {
+): Promise<Run> {
   const started = Date.now();
+  const { caller } = input;
   const controller = new AbortController();
   /** Aborts the upstream call for a client that went away. */
   const clientGone = (): void => {
@@ -112,9 +107,9 @@ export async function startChat(
   };
   /** What the client leaving does: before the first token, abort the attempt; after it, `cancel`. */
   let onClientGone = clientGone;
-  if (input.signal?.aborted) clientGone();
+  if (input.signal.aborted) clientGone();
   else
-    input.signal?.addEventListener(
+    input.signal.addEventListener(
       'abort',
       () => {
         onClientGone();
@@ -122,21 +117,21 @@ export async function startChat(
       { once: true },
     );
   const base = {
-    requestId: input.requestId,
-    tenantId: input.tenant.id,
-    keyId: input.apiKey.id,
-    route: input.httpRoute,
+    requestId: caller.requestId,
+    tenantId: caller.tenant.id,
+    keyId: caller.apiKey.id,
+    route: input.api,
     cached: false,
   };
-  const callModel = (messages: ChatMessage[], tools: ToolSpec[] | undefined) =>
+  const callModel = (messages: ChatMessage[], tools: ToolSpec[] | undefined, params: GenerationParams) =>
     routeChat(deps, {
-      tenant: input.tenant,
+      tenant: caller.tenant,
       route: input.modelRoute,
-      requestId: input.requestId,
+      requestId: caller.requestId,
       requestedModel: input.requestedModel,
       messages,
-      maxTokens: input.maxTokens,
-      temperature: input.temperature,
+      params,
+      paramNames: input.paramNames,
       tools,
       stream: input.stream,
       signal: controller.signal,
@@ -144,7 +139,7 @@ export async function startChat(
 
   let first: RoutedChat;
   try {
-    first = await callModel(input.messages, input.tools);
+    first = await callModel(input.messages, input.tools, input.params);
   } catch (error) {
     // A client gone before the first token (routing then throws client_closed): the call was
     // cancelled, not failed.
@@ -153,7 +148,7 @@ export async function startChat(
       ? error
       : new GatewayError('internal', undefined, { cause: error });
     const attempts = (gatewayError.details?.attempts as AttemptRecord[] | undefined) ?? [];
-    const modelId = attempts.at(-1)?.modelId ?? input.requestedModel ?? input.tenant.models.chat;
+    const modelId = attempts.at(-1)?.modelId ?? input.requestedModel ?? caller.tenant.models.chat;
     report(
       Promise.resolve({
         ...base,
@@ -180,6 +175,7 @@ export async function startChat(
     resolveOutcome = resolve;
   });
   report(outcome.then((o) => o.usage));
+  const end = outcome.then(finish);
 
   const state = {
     target: first.target,
@@ -247,14 +243,21 @@ export async function startChat(
   /** The estimate of `state.text` against the budget's output limit, kept as the text grows. */
   const output = new TokenCounter();
 
+  /**
+   * The model's events and the gateway's tool steps between them, then the end. One generator, not
+   * two stacked: every streamed chunk passes through it. A failure is recorded and reported by the
+   * end, never thrown.
+   */
   async function* accounted(): AsyncIterable<TurnEvent> {
     delivery ??= 'events';
     let current: RoutedChat = first;
-    let steps = 0;
+    let tools = input.tools;
+    let params = input.params;
+    let count = 0;
     try {
       for (;;) {
         const calls: ToolCall[] = [];
-        let finish: FinishReason | undefined;
+        let finished: FinishReason | undefined;
         for await (const event of current.events) {
           if (event.type === 'delta') {
             state.text += event.text;
@@ -269,14 +272,12 @@ export async function startChat(
               controller.abort(state.error);
               throw state.error;
             }
+            yield event;
           } else if (event.type === 'tool_calls') calls.push(...event.calls);
           else if (event.type === 'usage')
             step.reported = { inputTokens: event.inputTokens, outputTokens: event.outputTokens };
-          else {
-            finish = event.reason;
-            continue; // The run's own finish is decided below, after any tool step.
-          }
-          if (event.type !== 'tool_calls') yield event;
+          // The run's own finish is decided below, after any tool step.
+          else finished = event.reason;
         }
 
         const ours = loop ? calls.filter((call) => loop.isGatewayTool(call.name)) : [];
@@ -285,12 +286,11 @@ export async function startChat(
           // The client's tools (or no tools): the answer ends here, handing those calls over.
           state.clientCalls = theirs;
           if (theirs.length > 0) yield { type: 'tool_calls', calls: theirs };
-          state.finishReason = theirs.length > 0 ? 'tool_calls' : (finish ?? 'stop');
-          yield { type: 'finish', reason: state.finishReason };
-          return;
+          state.finishReason = theirs.length > 0 ? 'tool_calls' : (finished ?? 'stop');
+          break;
         }
 
-        steps += 1;
+        count += 1;
         const messages: ChatMessage[] = [
           ...step.messages,
           { role: 'assistant', content: step.text, toolCalls: ours },
@@ -311,22 +311,24 @@ export async function startChat(
         }
         bookStep();
         step = { messages, text: '', reported: undefined };
-        // After the last allowed step the model is asked once more without tools, so it answers.
-        current = await callModel(messages, steps >= loop.maxSteps ? undefined : input.tools);
+        // A forced tool choice holds for the first step only: forced again, the model could never
+        // answer. After the last allowed step it is asked once more without tools, so it answers.
+        if (params.toolChoice !== undefined) params = { ...params, toolChoice: undefined };
+        if (count >= loop.maxSteps) tools = undefined;
+        current = await callModel(messages, tools, params);
         state.target = current.target;
         state.attempts += current.attempts.length;
       }
     } catch (thrown) {
-      if (thrown === state.error) throw thrown;
-      if (!controller.signal.aborted) {
+      if (thrown !== state.error && !controller.signal.aborted) {
         state.error = isGatewayError(thrown)
           ? thrown
           : new GatewayError('upstream_error', undefined, { cause: thrown });
-        throw state.error;
       }
     } finally {
       settle();
     }
+    yield { type: 'end', end: await end };
   }
 
   const cancel = (): void => {
@@ -339,7 +341,7 @@ export async function startChat(
   // leave the call, its session lock and its budget hold waiting for timeouts. One that left
   // just as the first token came will never read nor cancel the response: cancelled at once.
   onClientGone = cancel;
-  if (input.signal?.aborted) cancel();
+  if (input.signal.aborted) cancel();
 
   return {
     modelId: first.target.modelId,
@@ -348,7 +350,7 @@ export async function startChat(
     ttftMs: first.ttftMs,
     events: accounted(),
     relay: (renderError) => {
-      const capped = input.outputTokenLimit !== undefined && input.maxTokens === undefined;
+      const capped = input.outputTokenLimit !== undefined && input.params.maxTokens === undefined;
       if (delivery !== undefined || state.settled || loop !== undefined || capped) return undefined;
       const upstream = first.relay();
       if (upstream === undefined) return undefined;
@@ -383,26 +385,6 @@ export async function startChat(
     },
     cancel,
     outcome,
+    end,
   };
-}
-
-/** The error for a run that stopped without finishing (and without an error of its own). */
-export function unfinishedError(): GatewayError {
-  return new GatewayError('upstream_error', 'The model stopped without finishing.');
-}
-
-/** A non-streamed answer that broke off is an error, never a complete answer. */
-export function finishOf(outcome: ChatOutcome): FinishReason {
-  if (outcome.error) throw outcome.error;
-  if (outcome.finishReason === undefined) throw unfinishedError();
-  return outcome.finishReason;
-}
-
-/** Consumes a run to its end (non-streamed answers); rethrows a mid-stream failure. */
-export async function drain(run: ChatRun): Promise<ChatOutcome> {
-  const iterator = run.events[Symbol.asyncIterator]();
-  while (!(await iterator.next()).done) {
-    // Accounting happens inside the iterator; nothing to do per event here.
-  }
-  return run.outcome;
 }

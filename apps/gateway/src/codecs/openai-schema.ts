@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { param } from './params.ts';
 
 /**
  * The subset of OpenAI's chat completion request the gateway serves. Unknown fields are accepted
@@ -32,9 +33,38 @@ export const openAIChatRequest = z
     messages: z.array(openAIMessage).min(1),
     stream: z.boolean().default(false),
     stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
-    max_tokens: z.int().min(1).max(32_768).nullable().optional(),
-    max_completion_tokens: z.int().min(1).max(32_768).nullable().optional(),
-    temperature: z.number().min(0).max(2).nullable().optional(),
+    max_tokens: param.maxTokens.nullable().optional(),
+    max_completion_tokens: param.maxTokens.nullable().optional(),
+    temperature: param.temperature.nullable().optional(),
+    top_p: param.topP.nullable().optional(),
+    stop: param.stop.nullable().optional(),
+    seed: param.seed.nullable().optional(),
+    presence_penalty: param.penalty.nullable().optional(),
+    frequency_penalty: param.penalty.nullable().optional(),
+    user: param.user.optional(),
+    response_format: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('text') }),
+        z.object({ type: z.literal('json_object') }),
+        z.object({
+          type: z.literal('json_schema'),
+          json_schema: z.object({
+            name: param.schemaName,
+            schema: param.jsonSchema.optional(),
+            description: z.string().max(1024).optional(),
+            strict: z.boolean().nullable().optional(),
+          }),
+        }),
+      ])
+      .optional()
+      .describe('JSON mode or structured output; refused (unsupported_parameter) where the model cannot.'),
+    tool_choice: z
+      .union([
+        z.enum(['auto', 'none', 'required']),
+        z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
+      ])
+      .optional(),
+    parallel_tool_calls: z.boolean().optional(),
     n: z.literal(1, { error: 'only n = 1 is supported' }).nullable().optional(),
     tools: z
       .array(

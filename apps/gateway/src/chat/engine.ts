@@ -1,0 +1,129 @@
+import type { Context } from 'hono';
+import { routePath } from 'hono/route';
+import { ERROR_CODES, GatewayError, isErrorCode } from '@aigw/core';
+import type { ProviderEnv } from '@aigw/ai';
+import { completeForTool, type Caller, type EngineDeps } from '@aigw/chat';
+import { writeUsageEvent, type TenantUsageEvent, type UsageRecord } from '@aigw/observability';
+import { ingestDocuments } from '@aigw/rag';
+import { auditLedger, executeTool, type ToolExecution, type ToolServices } from '@aigw/tools';
+import type { GatewayEnv } from '../context.ts';
+import { keepAlive } from '../lib/wait-until.ts';
+import { recordUsage } from '../lib/usage-batcher.ts';
+import { chatRagContext } from '../rag/chat-context.ts';
+import { ragDeps, scopeOf } from '../rag/deps.ts';
+
+/**
+ * The chat engine's collaborators for this request, from the app's bindings and context: the one
+ * place where the engine meets Hono. Routes call `startTurn(engineDeps(c), callerOf(c), request)`.
+ */
+export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
+  const { upstreamFetch, breakers } = c.get('services');
+  return {
+    // Env carries the AI binding (staging/production) and the secrets tenant configs name.
+    router: { env: c.env as unknown as ProviderEnv, fetch: upstreamFetch, breakers },
+    sessions: c.env.SESSIONS,
+    budgets: c.env.BUDGET,
+    keepAlive: () => keepAlive(c),
+    reportUsage: (usage) => {
+      c.set('usage', usage);
+    },
+    recordModelCall: (record, startedAt) => {
+      recordModelCall(c, record, startedAt);
+    },
+    runTool: async (name, args, signal) => (await runTool(c, name, args, signal)).result,
+    retrieve: (question, system) => chatRagContext(c, question, system),
+    log: (entry) => {
+      console.error(JSON.stringify(entry));
+    },
+  };
+}
+
+/** The caller as authentication resolved it, with the client's connection. */
+export function callerOf(c: Context<GatewayEnv>): Caller {
+  return {
+    tenant: c.get('tenant'),
+    apiKey: c.get('apiKey'),
+    requestId: c.get('requestId'),
+    signal: c.req.raw.signal,
+  };
+}
+
+/**
+ * What tools reach the outside world through: the tenant's tools model (route "tools", accounted
+ * by the engine) and the RAG ingestion of the caller's own tenant. Nothing here takes a tenant
+ * from the arguments.
+ */
+function toolServices(c: Context<GatewayEnv>): ToolServices {
+  return {
+    complete: (messages, { signal }) =>
+      // The request's route pattern, as on its own usage event.
+      completeForTool(engineDeps(c), callerOf(c), { api: routePath(c, -1), messages, signal }),
+    ingest: async (docs) => {
+      if (!c.get('tenant').features.rag) {
+        throw new GatewayError('feature_disabled', 'ingest_documents needs the "rag" feature.');
+      }
+      return ingestDocuments(ragDeps(c), scopeOf(c), docs);
+    },
+  };
+}
+
+/** Runs one gateway tool for the caller: enablement, scopes, validation, timeout and audit. */
+export async function runTool(
+  c: Context<GatewayEnv>,
+  name: string,
+  rawArgs: unknown,
+  signal?: AbortSignal,
+): Promise<ToolExecution> {
+  const tenant = c.get('tenant');
+  const key = c.get('apiKey');
+  const ledger = auditLedger(c.env.AUDIT_LEDGER, tenant.id);
+  const clientRequestId = c.get('clientRequestId');
+  return executeTool({
+    name,
+    rawArgs,
+    tenant,
+    settings: tenant.tools,
+    scopes: key.scopes,
+    keyId: key.id,
+    requestId: c.get('requestId'),
+    services: toolServices(c),
+    // The client's id goes beside the server's, for correlation; the entry is owned by the server id.
+    audit: {
+      append: (entry) => ledger.append(clientRequestId === undefined ? entry : { ...entry, clientRequestId }),
+    },
+    signal,
+  });
+}
+
+/**
+ * Records a model call the request made besides its own answer (a tool's call to the tools model):
+ * one usage event of its own, under the request's server id, in the tenant's usage store and
+ * Analytics Engine, and its record on the request's log line (`modelCalls`). The request's own
+ * model call is recorded from its log line; this covers every other one.
+ */
+function recordModelCall(c: Context<GatewayEnv>, record: UsageRecord, time: number): void {
+  // Set by the request log middleware, which every request of the app passes first.
+  c.get('modelCalls').push(record);
+  const event: TenantUsageEvent = {
+    tenantId: record.tenantId,
+    requestId: record.requestId,
+    time,
+    route: record.route,
+    // A model call has no HTTP status of its own: 200, or the status its error code answers with.
+    status:
+      record.errorCode !== undefined && isErrorCode(record.errorCode)
+        ? ERROR_CODES[record.errorCode].status
+        : 200,
+    ...(record.errorCode !== undefined ? { errorCode: record.errorCode } : {}),
+    keyId: record.keyId,
+    model: record.model,
+    inputTokens: record.inputTokens,
+    outputTokens: record.outputTokens,
+    costUsd: record.costUsd,
+    latencyMs: record.latencyMs,
+    ttftMs: record.ttftMs,
+    cacheHit: null,
+  };
+  if (c.env.USAGE_EVENTS) writeUsageEvent(c.env.USAGE_EVENTS, event);
+  recordUsage(c, event);
+}

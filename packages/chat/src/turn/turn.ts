@@ -1,0 +1,192 @@
+import { GatewayError } from '@aigw/core';
+import { resolveTargets, type ChatMessage, type ToolCall } from '@aigw/ai';
+import type { EngineDeps, RagContext } from '../deps.ts';
+import type { ChatOutcome, ToolOutcome, TurnEnd, TurnEvent } from '../events.ts';
+import type { Caller, ChatRequest } from '../request.ts';
+import { startRun } from '../run/run.ts';
+import { turnTools } from '../tools/tools.ts';
+import { holdBudget, type BudgetHold } from './budget.ts';
+import { endOf } from './end.ts';
+import { beginSessionTurn, sessionInputOf, type SessionTurn } from './session.ts';
+
+/**
+ * How long a streamed frame may wait unread before the client counts as gone, on a turn that holds
+ * a session lock or a budget reservation. workerd does not always report a disconnect: when the
+ * next frame is ready at once, the body is simply no longer read (no abort, no cancel), which
+ * would leave the call, its lock and its hold waiting for their timeouts. A live client reads
+ * within this even when slow, like nginx's `send_timeout`; time spent waiting for the upstream does
+ * not count.
+ */
+export const CLIENT_IDLE_MS = 30_000;
+
+/** A gateway tool the model called and what it returned, for a JSON answer that lists them. */
+export interface ToolStep {
+  call: ToolCall;
+  outcome: ToolOutcome;
+}
+
+/** A finished turn, for an API that answers with one JSON body. */
+export interface TurnResult {
+  outcome: ChatOutcome;
+  finishReason: Extract<TurnEnd, { ok: true }>['finishReason'];
+  toolSteps: ToolStep[];
+  sources: TurnEnd['sources'];
+}
+
+/** A turn that has its first token: what a codec renders. */
+export interface Turn {
+  /** The model that answers (a fallback's id when one did) and its provider. */
+  modelId: string;
+  providerName: string;
+  /** The session the turn is stored in, if any. */
+  sessionId: string | undefined;
+  /** The events, ending with exactly one `end`; never throws. Consume once, or call `result`. */
+  events: AsyncIterable<TurnEvent>;
+  /** Consumes the events to the end; throws the turn's failure (nothing incomplete is returned). */
+  result: () => Promise<TurnResult>;
+  /**
+   * The upstream's own OpenAI chunk stream, relayed as bytes, when the turn has nothing to change
+   * in it: no session, no tools, no budget cap the provider does not enforce. Undefined otherwise.
+   */
+  relay: (renderError: (error: GatewayError) => string) => ReadableStream<Uint8Array> | undefined;
+  /** The client went away: cancels the upstream call; the turn is still settled. */
+  cancel: () => void;
+  /**
+   * How long a streamed frame may wait unread before the client counts as gone: `CLIENT_IDLE_MS`
+   * when the turn holds a session lock or a budget reservation, which a vanished client must not
+   * keep; undefined otherwise (the call then ends at its total timeout).
+   */
+  clientIdleMs: number | undefined;
+}
+
+/**
+ * Starts a chat turn, the same way for every API: tools and model resolved (an unknown tool, a
+ * model not allowed or a parameter its provider cannot honour is refused before anything is
+ * locked or reserved), retrieval on a RAG turn, the session turn begun, the worst case reserved in
+ * the budgets, then the model called with retries and fallback. Throws before the first token
+ * (with everything taken released); after it, the turn always ends with its `end` event, its
+ * session turn written and its budget settled first, even when the client has gone.
+ */
+export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatRequest): Promise<Turn> {
+  const { tenant } = caller;
+  const modelRoute = request.modelRoute ?? 'chat';
+  const tools = turnTools(deps, tenant, request.tools, request.params.toolChoice);
+  const [primary] = resolveTargets(tenant, modelRoute, request.model, request.params, request.paramNames);
+  const session =
+    request.sessionId === undefined ? undefined : sessionInputOf(request.sessionId, request.messages);
+  const rag = request.rag === true ? await retrieval(deps, tenant.features.rag, request.messages) : undefined;
+
+  // The request stays alive until the turn is settled or has failed: a client that disconnects
+  // before the first token must still have its lock and its reservation released.
+  const ended = deps.keepAlive();
+  let turn: SessionTurn | undefined;
+  let hold: BudgetHold | undefined;
+  try {
+    turn =
+      session === undefined
+        ? undefined
+        : await beginSessionTurn(
+            deps.sessions,
+            caller,
+            { ...session, prompt: rag?.prompt, system: rag?.system ?? session.system },
+            deps.keepAlive,
+          );
+    const messages = turn?.messages ?? (rag ? withRag(request.messages, rag) : request.messages);
+    hold = await holdBudget(deps.budgets, caller, {
+      messages,
+      maxTokens: request.params.maxTokens,
+      modelId: primary?.modelId ?? tenant.models.chat,
+    });
+    const finish = async (outcome: ChatOutcome): Promise<TurnEnd> => {
+      const [saveError] = await Promise.all([
+        turn?.finish(outcome),
+        // A budget write that fails is logged; the answer the client already has stands.
+        hold?.settle(outcome.usage).catch((error: unknown) => {
+          deps.log({
+            level: 'error',
+            msg: 'budget not settled',
+            requestId: caller.requestId,
+            error: String(error),
+          });
+        }),
+      ]);
+      return endOf(outcome, saveError, rag?.sources);
+    };
+    const run = await startRun(
+      deps.router,
+      {
+        caller,
+        api: request.api,
+        modelRoute,
+        requestedModel: request.model,
+        messages,
+        params: request.params,
+        paramNames: request.paramNames,
+        tools: tools?.specs,
+        stream: request.stream,
+        outputTokenLimit: hold?.outputLimit,
+        signal: caller.signal,
+      },
+      deps.reportUsage,
+      finish,
+      tools?.loop,
+    );
+    void run.end.finally(ended);
+    return {
+      modelId: run.modelId,
+      providerName: run.providerName,
+      sessionId: turn?.sessionId,
+      events: run.events,
+      result: () => resultOf(run.events),
+      // A session turn is written from events the gateway reads itself.
+      relay: (renderError) => (turn === undefined ? run.relay(renderError) : undefined),
+      cancel: run.cancel,
+      clientIdleMs: turn !== undefined || hold !== undefined ? CLIENT_IDLE_MS : undefined,
+    };
+  } catch (error) {
+    await Promise.allSettled([hold?.release(), turn?.abort()]);
+    ended();
+    throw error;
+  }
+}
+
+async function retrieval(
+  deps: EngineDeps,
+  enabled: boolean,
+  messages: readonly ChatMessage[],
+): Promise<RagContext> {
+  if (!enabled)
+    throw new GatewayError('feature_disabled', 'The "rag" feature is not enabled for this tenant.');
+  const question = messages.at(-1);
+  if (question?.role !== 'user') {
+    throw new GatewayError('invalid_request', 'A RAG turn needs the question as the last message.', {
+      param: 'messages',
+    });
+  }
+  const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
+  return deps.retrieve(question.content, system.length > 0 ? system.join('\n\n') : undefined);
+}
+
+/** The conversation with the retrieval prompt: its system prompt first, the question with sources last. */
+function withRag(messages: readonly ChatMessage[], rag: RagContext): ChatMessage[] {
+  const turns = messages.filter((message) => message.role !== 'system');
+  return [
+    { role: 'system', content: rag.system },
+    ...turns.slice(0, -1),
+    { role: 'user', content: rag.prompt },
+  ];
+}
+
+async function resultOf(events: AsyncIterable<TurnEvent>): Promise<TurnResult> {
+  const toolSteps: ToolStep[] = [];
+  for await (const event of events) {
+    if (event.type === 'tool_result') toolSteps.push({ call: event.call, outcome: event.outcome });
+    else if (event.type === 'end') {
+      const { end } = event;
+      if (!end.ok) throw end.error;
+      return { outcome: end.outcome, finishReason: end.finishReason, toolSteps, sources: end.sources };
+    }
+  }
+  // The engine always ends its events with `end`; reaching here is a bug.
+  throw new GatewayError('internal', 'The turn ended without its end event.');
+}
