@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatApp } from '../support/chat-app.ts';
+import { expectValid } from '../support/openai-spec/index.ts';
 
 /**
  * The generation parameters, once in the engine and once per codec: each API's names reach an
@@ -75,6 +76,7 @@ describe('generation parameters reach the upstream in its own names', () => {
     });
     expect(res.status).toBe(200);
     const response = await res.json<{ top_p: number; tool_choice: unknown; text: unknown }>();
+    expectValid('responses', 'Response', response);
     // The response object echoes what was asked, as OpenAI's does.
     expect(response).toMatchObject({
       top_p: 0.5,

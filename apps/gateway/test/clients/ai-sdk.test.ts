@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { BASE_URL, DEMO_KEY, toolGateway, WEATHER_TOOL, workerFetch, type FetchLike } from './support.ts';
 
 // The Vercel AI SDK 7 with both of its OpenAI providers, unmodified, against /v1/chat/completions.
-// `createOpenAI()(model)` (the provider's default) calls /v1/responses, which the gateway does not
-// serve yet; only its `.chat(model)` is tested here.
+// `createOpenAI()(model)`, the provider's default, calls /v1/responses: tested in
+// responses/sdk.test.ts.
 
 const providers: Record<
   string,
