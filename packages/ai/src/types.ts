@@ -58,6 +58,7 @@ export interface GenerationParams {
   maxTokens?: number | undefined;
   temperature?: number | undefined;
   topP?: number | undefined;
+  topK?: number | undefined;
   stop?: string[] | undefined;
   seed?: number | undefined;
   presencePenalty?: number | undefined;

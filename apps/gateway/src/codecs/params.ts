@@ -10,6 +10,7 @@ import { sessionIdSchema } from '@aigw/sessions';
 export const param = {
   temperature: z.number().min(0).max(2),
   topP: z.number().min(0).max(1),
+  topK: z.int().min(1).max(1000),
   /** Up to four sequences, as OpenAI allows; a single string is one sequence. */
   stop: z.union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(4)]),
   seed: z

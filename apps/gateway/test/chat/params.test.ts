@@ -92,6 +92,19 @@ describe('generation parameters reach the upstream in its own names', () => {
     });
   });
 
+  it('/v1/messages to Workers AI: top_k, which OpenAI-compatible endpoints do not take', async () => {
+    const { post, ai } = await chatApp();
+    const res = await post('/v1/messages', {
+      model: 'workers-ai/@cf/meta/llama-3.1-8b-instruct',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'hi' }],
+      top_k: 40,
+      top_p: 0.5,
+    });
+    expect(res.status).toBe(200);
+    expect(ai.runs[0]?.inputs).toMatchObject({ top_k: 40, top_p: 0.5, max_tokens: 64 });
+  });
+
   it('/v1/messages (stop_sequences, metadata.user_id, tool_choice any without parallel use)', async () => {
     const { post, upstream } = await chatApp();
     const res = await post('/v1/messages', {
@@ -158,6 +171,16 @@ describe('a parameter the model cannot honour', () => {
         path: '/v1/responses',
         body: { model: 'local/echo-1', input: 'hi', text: { format: schema } },
         param: 'text.format',
+      },
+      {
+        path: '/v1/messages',
+        body: {
+          model: 'upstream/primary',
+          max_tokens: 16,
+          messages: [{ role: 'user', content: 'hi' }],
+          top_k: 40,
+        },
+        param: 'top_k',
       },
       {
         path: '/v1/messages',

@@ -95,7 +95,6 @@ describe('refusals on /v1/messages', () => {
       ask('x', { thinking: { type: 'enabled', budget_tokens: 1024 } }),
       /thinking: extended thinking is not supported/,
     ],
-    ['top_k', ask('x', { top_k: 5 }), /top_k: top_k is not supported/],
     [
       'a tool choice naming a tool it does not offer',
       ask('x', { tool_choice: { type: 'tool', name: 'lookup' } }),

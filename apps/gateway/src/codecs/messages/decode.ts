@@ -6,6 +6,7 @@ import type { AnthropicMessage, MessagesRequest } from './schema.ts';
 const PARAM_NAMES: Partial<Record<GenerationParam, string>> = {
   maxTokens: 'max_tokens',
   topP: 'top_p',
+  topK: 'top_k',
   stop: 'stop_sequences',
   user: 'metadata.user_id',
   toolChoice: 'tool_choice',
@@ -36,6 +37,7 @@ export function decodeMessages(body: MessagesRequest, sessionId: string | undefi
       maxTokens: body.max_tokens,
       temperature: body.temperature,
       topP: body.top_p,
+      topK: body.top_k,
       stop: body.stop_sequences,
       user: body.metadata?.user_id ?? undefined,
       toolChoice: toolChoiceOf(choice),

@@ -6,8 +6,7 @@ import { param } from '../params.ts';
  *
  * Content blocks and the top level accept fields they do not know and ignore them: SDKs send
  * response blocks back as history (`citations: null`, `caller`) and account-level hints
- * (`service_tier`). What would change the answer if ignored is refused by name instead: `top_k`
- * (no engine parameter), thinking, structured output, and every content type but text and tools.
+ * (`service_tier`). What would change the answer if ignored is refused by name instead: thinking, structured output, and every content type but text and tools.
  */
 
 /**
@@ -97,8 +96,6 @@ const tool = z
 const refused = (why: string, allowed: (value: unknown) => boolean = (value) => value === undefined) =>
   z.unknown().refine(allowed, { message: why }).optional().describe(`Refused with 400: ${why}.`);
 
-const notPassedYet = 'is not supported by the gateway yet (it is not passed to models)';
-
 export const messagesRequest = z
   .object({
     model: z.string().min(1).describe('"provider/model" from GET /v1/models.'),
@@ -139,7 +136,7 @@ export const messagesRequest = z
         z.object({ type: z.literal('none') }).loose(),
       ])
       .optional(),
-    top_k: refused(`top_k ${notPassedYet}`),
+    top_k: param.topK.optional(),
     thinking: refused('extended thinking is not supported', (value) => {
       return (
         value === undefined ||

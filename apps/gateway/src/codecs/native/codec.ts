@@ -23,6 +23,7 @@ export function decodeChat(body: ChatRequestBody): ChatRequest {
       maxTokens: body.maxTokens,
       temperature: body.temperature,
       topP: body.topP,
+      topK: body.topK,
       stop: stopList(body.stop),
       seed: body.seed,
       presencePenalty: body.presencePenalty,

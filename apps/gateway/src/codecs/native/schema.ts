@@ -26,6 +26,7 @@ export const chatRequest = z
     maxTokens: param.maxTokens.optional(),
     temperature: param.temperature.optional(),
     topP: param.topP.optional().describe('Nucleus sampling: the probability mass the model samples from.'),
+    topK: param.topK.optional().describe('Sample from the k most likely tokens only.'),
     stop: param.stop.optional().describe('Up to 4 sequences where the answer stops (not included in it).'),
     seed: param.seed.optional().describe('Ask the model for repeatable sampling, where it supports it.'),
     presencePenalty: param.penalty.optional(),

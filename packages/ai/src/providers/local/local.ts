@@ -17,6 +17,7 @@ export const localProvider: Provider = {
     'maxTokens',
     'temperature',
     'topP',
+    'topK',
     'stop',
     'seed',
     'presencePenalty',
