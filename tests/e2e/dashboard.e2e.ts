@@ -58,6 +58,9 @@ describe('dashboard in headless chromium with no network', () => {
     await chat(url, 'a streamed one', true);
     await chat(url, 'and one more', false);
     await refusedChat(url);
+    // Two users through the demo A/B route: each lands on its branch of demo-ab.
+    await chat(url, 'routed for ann', false, { model: 'demo-ab', user: 'ann' });
+    await chat(url, 'routed for bob', false, { model: 'demo-ab', user: 'bob' });
 
     const page = await browser.context.newPage();
     const problems = pageProblems(page);
@@ -79,19 +82,19 @@ describe('dashboard in headless chromium with no network', () => {
     await page.getByLabel('Tenant API key').fill(DEMO_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForFunction(
-      () => Number(document.getElementById('total-requests')?.getAttribute('data-value') ?? 0) >= 4,
+      () => Number(document.getElementById('total-requests')?.getAttribute('data-value') ?? 0) >= 6,
       undefined,
       { timeout: 20_000 },
     );
     expect(await page.textContent('#tenant-name')).toContain('Acme');
-    // The page's own polling is not usage: three chats and one refusal, however often it refreshed.
+    // The page's own polling is not usage: five chats and one refusal, however often it refreshed.
     await page.waitForFunction(
       () => Number(document.getElementById('dashboard')?.getAttribute('data-updates') ?? 0) >= 2,
       undefined,
       { timeout: 20_000 },
     );
     const before = await shownRequests(page);
-    expect(before).toBe(4);
+    expect(before).toBe(6);
     const tokensBefore = await chartTotal(page, 'chart-tokens');
     expect(tokensBefore).toBeGreaterThan(0);
 
@@ -101,6 +104,13 @@ describe('dashboard in headless chromium with no network', () => {
     expect(rows).toContain('refused before routing');
     expect(rows).not.toContain('(none)');
     expect(await page.textContent('#error-codes')).toContain('model_not_allowed: 1');
+
+    // The route branches table: the A/B's requests under their branches, nothing else.
+    const branches = (await page.locator('#branches-body tr th').allTextContents()).map((t) => t.trim());
+    expect(branches.length).toBeGreaterThan(0);
+    expect(branches.every((branch) => /^demo-ab@1\/[ab]$/.test(branch))).toBe(true);
+    const routed = await page.locator('#branches-body tr td:nth-child(2)').allTextContents();
+    expect(routed.reduce((sum, cell) => sum + Number(cell), 0)).toBe(2);
 
     // The key lives in this tab's sessionStorage only.
     expect(

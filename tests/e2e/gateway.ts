@@ -46,11 +46,16 @@ export async function startGateway(): Promise<RunningGateway> {
 }
 
 /** One `/chat` call as the demo tenant, read to its end; fails loudly if the gateway refuses it. */
-export async function chat(url: string, message: string, stream = false): Promise<void> {
+export async function chat(
+  url: string,
+  message: string,
+  stream = false,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const res = await fetch(`${url}/chat`, {
     method: 'POST',
     headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ message, stream }),
+    body: JSON.stringify({ message, stream, ...extra }),
   });
   const body = await res.text();
   if (!res.ok) throw new Error(`POST /chat answered ${res.status}: ${body}`);

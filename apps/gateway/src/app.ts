@@ -112,6 +112,9 @@ export function createApp(options: AppOptions): GatewayApp {
         'x-request-id',
         'x-client-request-id',
         'x-session-id',
+        'x-gateway-metadata',
+        'x-gateway-cache',
+        'cache-control',
         // Sent by Anthropic SDKs; accepted and ignored (the gateway speaks one Messages version).
         'anthropic-version',
         'anthropic-beta',
@@ -123,6 +126,8 @@ export function createApp(options: AppOptions): GatewayApp {
         'request-id',
         'x-gateway-model',
         'x-gateway-provider',
+        'x-gateway-route',
+        'x-gateway-cache',
         'x-session-id',
         'retry-after',
         'ratelimit-limit',

@@ -27,7 +27,9 @@ export { LOCAL_MODELS } from './providers/local/index.ts';
 export { CircuitBreakers } from './routing/breaker.ts';
 export type { BreakerSettings } from './routing/breaker.ts';
 export { resolveTargets, splitModelId, targetFor, unsupportedParam } from './routing/resolve.ts';
-export type { ModelRoute, Target } from './routing/resolve.ts';
+export type { ModelRoute, Target, TargetChoice } from './routing/resolve.ts';
+export { holds, selectModel, splitBranch } from './routing/select.ts';
+export type { RouteFacts, RouteLimits, RouteTaken, Selection } from './routing/select.ts';
 export { backoff, routeChat } from './routing/router.ts';
 export type {
   AttemptRecord,

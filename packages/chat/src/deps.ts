@@ -1,5 +1,5 @@
 import type { RouterDeps } from '@aigw/ai';
-import type { BudgetDO } from '@aigw/limits';
+import type { BudgetDO, RateLimiterDO } from '@aigw/limits';
 import type { UsageRecord } from '@aigw/observability';
 import type { SessionDO } from '@aigw/sessions';
 import type { TurnSource } from './events.ts';
@@ -21,6 +21,10 @@ export interface EngineDeps {
   router: RouterDeps;
   sessions: DurableObjectNamespace<SessionDO>;
   budgets: DurableObjectNamespace<BudgetDO>;
+  /** The KV namespace of the response cache; undefined where there is none. */
+  responseCache?: KVNamespace | undefined;
+  /** Route limit nodes' rate limits (docs/routing.md). */
+  limiters: DurableObjectNamespace<RateLimiterDO>;
   /**
    * Keeps the request alive until the returned function is called (`waitUntil`): a session lock or
    * a budget hold must be released even when the client has gone.

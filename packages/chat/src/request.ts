@@ -38,6 +38,16 @@ export interface ChatRequest {
   sessionId?: string | undefined;
   /** Ground the answer in the tenant's documents; the turn's end lists the sources. */
   rag?: boolean | undefined;
+  /**
+   * How the response cache treats the request (when the tenant has one): `skip` neither reads nor
+   * writes it, `refresh` writes a fresh answer without reading (docs/routing.md).
+   */
+  cache?: 'default' | 'skip' | 'refresh' | undefined;
+  /**
+   * What the caller says about the request (the `x-gateway-metadata` header): route conditions
+   * read it (`metadata.<name>`), nothing else does.
+   */
+  metadata?: Readonly<Record<string, string>> | undefined;
   stream: boolean;
 }
 

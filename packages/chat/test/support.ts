@@ -118,6 +118,7 @@ export function harness(config: ReturnType<typeof tenant>, upstream = scriptedUp
     router: { env: {}, fetch: upstream.fetch, breakers: new CircuitBreakers() },
     sessions: env.SESSIONS,
     budgets: env.BUDGET,
+    limiters: env.RATE_LIMITER,
     keepAlive: () => {
       alive += 1;
       let released = false;

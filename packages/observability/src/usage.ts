@@ -23,5 +23,13 @@ export const usageRecordSchema = z.object({
   costUsd: z.number().min(0),
   priced: z.boolean(),
   cached: z.boolean().default(false),
+  /** What the client sent as `model` when it was an alias or a route name, not the model itself. */
+  requested: z.string().optional(),
+  /** The route the request took (docs/routing.md): an A/B is read by `branch`. */
+  routing: z.object({ route: z.string(), version: z.int().min(1), branch: z.string() }).optional(),
+  /** A cache hit: what the answer cost when it was made, which this request did not pay again. */
+  saved: z
+    .object({ inputTokens: z.int().min(0), outputTokens: z.int().min(0), costUsd: z.number().min(0) })
+    .optional(),
 });
 export type UsageRecord = z.infer<typeof usageRecordSchema>;

@@ -86,6 +86,7 @@ export function callInput(
         tools: options.toolsModel,
         fallbacks: [],
         allowed: ['local/echo-1'],
+        aliases: {},
       },
     },
     // Test-only tools are not ToolNames, so the default list is built without the schema.

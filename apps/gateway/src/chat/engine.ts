@@ -2,11 +2,19 @@ import type { Context } from 'hono';
 import { routePath } from 'hono/route';
 import { ERROR_CODES, GatewayError, isErrorCode } from '@aigw/core';
 import type { ProviderEnv } from '@aigw/ai';
-import { completeForTool, type Caller, type EngineDeps } from '@aigw/chat';
+import {
+  completeForTool,
+  startTurn,
+  type Caller,
+  type ChatRequest,
+  type EngineDeps,
+  type Turn,
+} from '@aigw/chat';
 import { writeUsageEvent, type TenantUsageEvent, type UsageRecord } from '@aigw/observability';
 import { ingestDocuments } from '@aigw/rag';
 import { auditLedger, executeTool, type ToolExecution, type ToolServices } from '@aigw/tools';
 import type { GatewayEnv } from '../context.ts';
+import { metadataFromHeader } from '../codecs/params.ts';
 import { keepAlive } from '../lib/wait-until.ts';
 import { recordUsage } from '../lib/usage-batcher.ts';
 import { chatRagContext } from '../rag/chat-context.ts';
@@ -23,6 +31,9 @@ export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
     router: { env: c.env as unknown as ProviderEnv, fetch: upstreamFetch, breakers },
     sessions: c.env.SESSIONS,
     budgets: c.env.BUDGET,
+    // One KV namespace holds each tenant's search answers and chat responses, under separate prefixes.
+    responseCache: c.env.SEARCH_CACHE,
+    limiters: c.env.RATE_LIMITER,
     keepAlive: () => keepAlive(c),
     reportUsage: (usage) => {
       c.set('usage', usage);
@@ -36,6 +47,53 @@ export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
       console.error(JSON.stringify(entry));
     },
   };
+}
+
+/**
+ * A chat API's turn: the engine started for this caller, with the request's `x-gateway-metadata`,
+ * and the turn's headers set. Routes call it between their codec's decode and encode.
+ */
+export async function chatTurn(c: Context<GatewayEnv>, request: ChatRequest): Promise<Turn> {
+  const metadata = metadataFromHeader(c.req.header('x-gateway-metadata'));
+  const cache = cacheModeOf(c.req.header('x-gateway-cache'), c.req.header('cache-control'));
+  const turn = await startTurn(engineDeps(c), callerOf(c), { ...request, metadata, cache });
+  setTurnHeaders(c, turn);
+  return turn;
+}
+
+/**
+ * The response cache mode a request asks for: `x-gateway-cache: skip | refresh`, or HTTP's own
+ * `cache-control: no-store` (skip) and `no-cache` (refresh: answer afresh, then store it).
+ */
+function cacheModeOf(gateway: string | undefined, control: string | undefined): ChatRequest['cache'] {
+  const asked = gateway?.trim().toLowerCase();
+  if (asked === 'skip' || asked === 'refresh') return asked;
+  if (asked !== undefined && asked !== '') {
+    throw new GatewayError('invalid_request', 'x-gateway-cache: "skip" or "refresh".', {
+      param: 'x-gateway-cache',
+    });
+  }
+  const directives = (control ?? '').toLowerCase();
+  if (/\bno-store\b/.test(directives)) return 'skip';
+  if (/\bno-cache\b/.test(directives)) return 'refresh';
+  return 'default';
+}
+
+/**
+ * The headers every chat API answers with: the model that answered and its provider, the session,
+ * and the route the request took (`x-gateway-route: demo-ab; version=1; branch=b`).
+ */
+function setTurnHeaders(c: Context<GatewayEnv>, turn: Turn): void {
+  c.header('x-gateway-model', turn.modelId);
+  c.header('x-gateway-provider', turn.providerName);
+  if (turn.sessionId !== undefined) c.header('x-session-id', turn.sessionId);
+  if (turn.cache !== undefined) c.header('x-gateway-cache', turn.cache);
+  if (turn.route !== undefined) {
+    c.header(
+      'x-gateway-route',
+      `${turn.route.name}; version=${turn.route.version}; branch=${turn.route.branch}`,
+    );
+  }
 }
 
 /** The caller as authentication resolved it, with the client's connection. */

@@ -113,7 +113,15 @@ export const openAIModel = z
     id: z.string().describe('"provider/model", the id chat and embeddings requests name.'),
     object: z.literal('model'),
     created: z.int().describe('Always 0: the gateway does not know when an upstream published a model.'),
-    owned_by: z.string().describe('The provider part of the id.'),
+    owned_by: z.string().describe('The provider part of the id; "gateway" for an alias or a route.'),
+    gateway: z
+      .object({
+        kind: z.enum(['alias', 'route']),
+        resolvesTo: z.array(z.string()).describe('The models it sends requests to, fallbacks included.'),
+        version: z.int().optional().describe("A route's version."),
+      })
+      .optional()
+      .describe('For an alias or a route: what it resolves to (docs/routing.md).'),
   })
   .openapi('Model');
 

@@ -81,6 +81,34 @@ export function definedParams(params: GenerationParams): GenerationParams {
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * `x-gateway-metadata`: a JSON object of strings describing the request, which route conditions
+ * read (`metadata.<name>`). Bounded: at most 32 fields, names of 64 and values of 256 characters.
+ */
+export function metadataFromHeader(value: string | undefined): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const refuse = (why: string) =>
+    new GatewayError('invalid_request', `x-gateway-metadata: ${why}.`, { param: 'x-gateway-metadata' });
+  if (value.length > 16_384) throw refuse('at most 16,384 characters');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw refuse('not JSON; send an object of strings, e.g. {"plan":"free"}');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw refuse('expected a JSON object');
+  const entries = Object.entries(parsed);
+  if (entries.length > 32) throw refuse(`${entries.length} fields, at most 32 allowed`);
+  for (const [name, field] of entries) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name))
+      throw refuse(`the field name "${name.slice(0, 64)}" is not letters, digits, "_" or "-" (1 to 64)`);
+    if (typeof field !== 'string' || field.length > 256)
+      throw refuse(`"${name}" must be a string of at most 256 characters`);
+  }
+  return Object.fromEntries(entries);
+}
+
 /** `x-session-id` on the `/v1` APIs: a session turn on that id, validated as the native field is. */
 export function sessionFromHeader(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

@@ -95,7 +95,26 @@ export const DASHBOARD_SCRIPT = `
 
   function setText(id, text) { $(id).textContent = text; }
 
-  function render(tenant, series) {
+  /** One row per group: requests, errors, tokens, cost and median latency. */
+  function fillTable(name, groups, muted) {
+    var body = $(name + '-body');
+    while (body.firstChild) body.removeChild(body.firstChild);
+    groups.forEach(function (g) {
+      var row = document.createElement('tr');
+      if (muted.indexOf(g.key) >= 0) row.className = 'not-model';
+      [g.key, fmtInt(g.total.requests), fmtInt(g.total.errors), fmtInt(g.total.inputTokens + g.total.outputTokens),
+        fmtUsd(g.total.costUsd), fmtMs(g.total.latencyMs.p50)].forEach(function (text, i) {
+        var cell = document.createElement(i === 0 ? 'th' : 'td');
+        if (i === 0) cell.setAttribute('scope', 'row');
+        cell.textContent = text;
+        row.appendChild(cell);
+      });
+      body.appendChild(row);
+    });
+    $(name + '-empty').hidden = groups.length > 0;
+  }
+
+  function render(tenant, series, branches) {
     var t = series.total;
     setText('tenant-name', tenant.tenant.name + ' · key ' + tenant.key.label);
     setText('total-requests', fmtInt(t.requests));
@@ -129,22 +148,9 @@ export const DASHBOARD_SCRIPT = `
       { label: 'Hit rate', color: COLORS.cache, data: pick(function (m) { return m.cacheHitRate; }) },
     ], fmtPct, 1);
 
-    var body = $('models-body');
-    while (body.firstChild) body.removeChild(body.firstChild);
-    var groups = (series.groups || []).slice(0, 8);
-    groups.forEach(function (g) {
-      var row = document.createElement('tr');
-      if (NOT_MODELS.indexOf(g.key) >= 0) row.className = 'not-model';
-      [g.key, fmtInt(g.total.requests), fmtInt(g.total.errors), fmtInt(g.total.inputTokens + g.total.outputTokens),
-        fmtUsd(g.total.costUsd), fmtMs(g.total.latencyMs.p50)].forEach(function (text, i) {
-        var cell = document.createElement(i === 0 ? 'th' : 'td');
-        if (i === 0) cell.setAttribute('scope', 'row');
-        cell.textContent = text;
-        row.appendChild(cell);
-      });
-      body.appendChild(row);
-    });
-    $('models-empty').hidden = groups.length > 0;
+    fillTable('models', (series.groups || []).slice(0, 8), NOT_MODELS);
+    // Requests that took no route are the other table's; this one compares the branches of an A/B.
+    fillTable('branches', (branches.groups || []).filter(function (g) { return g.key !== 'no route'; }), []);
 
     var codes = $('error-codes');
     while (codes.firstChild) codes.removeChild(codes.firstChild);
@@ -161,9 +167,13 @@ export const DASHBOARD_SCRIPT = `
     var to = new Date();
     var from = new Date(to.getTime() - minutes * 60000);
     var query = '?from=' + encodeURIComponent(from.toISOString()) + '&to=' + encodeURIComponent(to.toISOString()) +
-      '&granularity=minute&groupBy=model';
-    return Promise.all([api('/tenant'), api('/tenant/usage/series' + query)]).then(function (results) {
-      render(results[0], results[1]);
+      '&granularity=minute&groupBy=';
+    return Promise.all([
+      api('/tenant'),
+      api('/tenant/usage/series' + query + 'model'),
+      api('/tenant/usage/series' + query + 'branch'),
+    ]).then(function (results) {
+      render(results[0], results[1], results[2]);
       setText('status', 'Updated ' + new Date().toLocaleTimeString());
       $('dashboard').setAttribute('data-updates', String(Number($('dashboard').getAttribute('data-updates') || 0) + 1));
     }).catch(function (error) {

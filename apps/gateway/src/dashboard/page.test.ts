@@ -15,7 +15,9 @@ describe('dashboard page', () => {
   it('calls only this gateway’s tenant and series routes', () => {
     expect(DASHBOARD_HTML).toContain("api('/tenant')");
     expect(DASHBOARD_HTML).toContain("'/tenant/usage/series' + query");
-    expect(DASHBOARD_HTML).toContain('granularity=minute&groupBy=model');
+    expect(DASHBOARD_HTML).toContain('granularity=minute&groupBy=');
+    expect(DASHBOARD_HTML).toContain("query + 'model'");
+    expect(DASHBOARD_HTML).toContain("query + 'branch'");
   });
 
   it('labels its controls, names its charts and links the other pages', () => {

@@ -102,6 +102,17 @@ const BODY = `
         </div>
         <p class="muted" id="models-empty">No requests in this window.</p>
       </section>
+      <section class="card wide" aria-labelledby="branches-title">
+        <h2 id="branches-title">Route branches</h2>
+        <div class="table-scroll" tabindex="0" aria-labelledby="branches-title">
+          <table>
+            <thead><tr><th scope="col">Route@version/branch</th><th scope="col">Requests</th><th scope="col">Errors</th>
+              <th scope="col">Tokens</th><th scope="col">Cost</th><th scope="col">p50</th></tr></thead>
+            <tbody id="branches-body"></tbody>
+          </table>
+        </div>
+        <p class="muted" id="branches-empty">No routed requests in this window: name a route as the model.</p>
+      </section>
     </div>
   </div>`;
 

@@ -76,15 +76,30 @@ function client(apiKey: string, fetchImpl: (request: Request) => Promise<Respons
 const worker = (request: Request) => exports.default.fetch(request);
 
 describe('GET /v1/models', () => {
-  it("lists the demo tenant's chat model and its embedder in OpenAI's ListModelsResponse shape", async () => {
+  it("lists the demo tenant's chat models, its embedder, its alias and its route in OpenAI's ListModelsResponse shape", async () => {
     const res = await worker(
       new Request('http://127.0.0.1:8787/v1/models', { headers: { authorization: 'Bearer gwk_demo_acme' } }),
     );
     expect(res.status).toBe(200);
-    const body = await res.json<{ data: { id: string; owned_by: string }[] }>();
+    const body = await res.json<{ data: { id: string; owned_by: string; gateway?: unknown }[] }>();
     expect(conforms('ListModelsResponse', body)).toEqual([]);
-    expect(body.data.map((model) => model.id)).toEqual(['local/echo-1', 'local/hash-384']);
-    expect(body.data.every((model) => model.owned_by === 'local')).toBe(true);
+    expect(body.data.map((model) => model.id)).toEqual([
+      'local/echo-1',
+      'local/echo-2',
+      'local/hash-384',
+      'default',
+      'demo-ab',
+    ]);
+    expect(body.data.slice(0, 3).every((model) => model.owned_by === 'local')).toBe(true);
+    // An alias and a route say what they lead to.
+    expect(body.data[3]).toMatchObject({
+      owned_by: 'gateway',
+      gateway: { kind: 'alias', resolvesTo: ['local/echo-1'] },
+    });
+    expect(body.data[4]).toMatchObject({
+      owned_by: 'gateway',
+      gateway: { kind: 'route', version: 1, resolvesTo: ['local/echo-1', 'local/echo-2'] },
+    });
   });
 
   it('lists what each key may use: chat models for chat, the embedder for search', async () => {

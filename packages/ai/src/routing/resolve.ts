@@ -56,31 +56,46 @@ export function unsupportedParam(target: Target, params: GenerationParams): Gene
   return undefined;
 }
 
+/** The model and fallbacks a selection chose, and the region its route requires (`selectModel`). */
+export interface TargetChoice {
+  model: string;
+  fallbacks: readonly string[];
+  route?: { region?: string | undefined } | undefined;
+}
+
 /**
- * The ordered targets for a request: the requested model (which must be allowed) or the route's
- * default, then the tenant's fallbacks. The first must honour every parameter the request sets
- * (else `unsupported_parameter`, before anything is called or reserved); a fallback that cannot
- * is left out, so no answer is ever produced without a parameter the client asked for.
- *
- * `names` gives the parameters' names in the client's API, for the error.
+ * Whether a target may serve a tenant (or route) that requires `region`: a provider tagged with
+ * it, or the local provider, which answers inside the Worker and sends nothing anywhere.
+ */
+function inRegion(target: Target, region: string | undefined): boolean {
+  if (region === undefined || target.config.type === 'local') return true;
+  return 'region' in target.config && target.config.region === region;
+}
+
+/**
+ * The ordered targets for a request: the chosen model, then its fallbacks. The first must honour
+ * every parameter the request sets (else `unsupported_parameter`) and sit in the required region
+ * (else `region_unavailable`), both before anything is called or reserved; a fallback that cannot
+ * is left out, so no answer is ever produced without a parameter the client asked for or outside
+ * the region. `names` gives the parameters' names in the client's API, for the error.
  */
 export function resolveTargets(
   tenant: TenantConfig,
-  route: ModelRoute,
-  requested: string | undefined,
+  choice: TargetChoice,
   params: GenerationParams = {},
   names: Partial<Record<GenerationParam, string>> = {},
 ): Target[] {
-  if (requested !== undefined && !tenant.models.allowed.includes(requested)) {
-    throw new GatewayError('model_not_allowed', `Model "${requested}" is not allowed for this tenant.`, {
-      param: 'model',
-      details: { model: requested, allowed: tenant.models.allowed },
-    });
-  }
-  const primary = requested ?? tenant.models[route] ?? tenant.models.chat;
-  const ids = [primary, ...tenant.models.fallbacks.filter((id) => id !== primary)];
+  const ids = [choice.model, ...choice.fallbacks.filter((id) => id !== choice.model)];
   const [first, ...rest] = ids.map((id) => targetFor(tenant, id));
   if (first === undefined) return [];
+  const region = choice.route?.region ?? tenant.models.region;
+  if (!inRegion(first, region)) {
+    throw new GatewayError(
+      'region_unavailable',
+      `The model "${first.modelId}" is not served in the region "${region ?? ''}" this request must stay in.`,
+      { param: 'model', details: { model: first.modelId, region } },
+    );
+  }
   const refused = unsupportedParam(first, params);
   if (refused !== undefined) {
     const name = names[refused] ?? refused;
@@ -92,5 +107,8 @@ export function resolveTargets(
       { param: name, details: { model: first.modelId, parameter: name } },
     );
   }
-  return [first, ...rest.filter((target) => unsupportedParam(target, params) === undefined)];
+  return [
+    first,
+    ...rest.filter((target) => inRegion(target, region) && unsupportedParam(target, params) === undefined),
+  ];
 }

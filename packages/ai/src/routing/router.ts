@@ -13,7 +13,7 @@ import type {
   ToolSpec,
 } from '../types.ts';
 import type { CircuitBreakers } from './breaker.ts';
-import { resolveTargets, type ModelRoute, type Target } from './resolve.ts';
+import { resolveTargets, type ModelRoute, type Target, type TargetChoice } from './resolve.ts';
 
 export interface RouterDeps {
   env: ProviderEnv;
@@ -27,7 +27,8 @@ export interface RouteChatRequest {
   tenant: TenantConfig;
   route: ModelRoute;
   requestId: string;
-  requestedModel?: string | undefined;
+  /** The model and fallbacks chosen for the request (`selectModel`). */
+  choice: TargetChoice;
   messages: ChatMessage[];
   params: GenerationParams;
   /** The parameters' names in the client's API, for a refusal (`resolveTargets`). */
@@ -83,13 +84,7 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const settings = request.tenant.routing;
-  const targets = resolveTargets(
-    request.tenant,
-    request.route,
-    request.requestedModel,
-    request.params,
-    request.paramNames,
-  );
+  const targets = resolveTargets(request.tenant, request.choice, request.params, request.paramNames);
   const started = now();
   const retryDeadline = started + settings.retryBudgetMs;
   const totalTimeout = AbortSignal.timeout(settings.totalTimeoutMs);

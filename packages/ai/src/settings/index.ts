@@ -4,3 +4,22 @@
  */
 export { BUILT_IN_PROVIDERS, isBuiltInProvider, providerConfigSchema } from './providers.ts';
 export type { BuiltInProviderName, ProviderConfig, ProviderType } from './providers.ts';
+export {
+  STICKY_FIELDS,
+  aliasSchema,
+  conditionSchema,
+  regionSchema,
+  responseCacheSchema,
+  routeIssues,
+  routeNameSchema,
+  routeNodeSchema,
+  routeSchema,
+} from './routes.ts';
+export type {
+  AliasConfig,
+  Condition,
+  ResponseCacheSettings,
+  RouteConfig,
+  RouteIssue,
+  RouteNode,
+} from './routes.ts';

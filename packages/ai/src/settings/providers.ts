@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionSchema } from './routes.ts';
 
 /**
  * The provider settings a tenant config can hold. They live with the providers (ADR 0007): the
@@ -26,6 +27,11 @@ export const providerConfigSchema = z.discriminatedUnion('type', [
         .optional()
         .describe('Name of the Worker secret holding the upstream API key (never the key itself).'),
       headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers (non-secret).'),
+      region: regionSchema
+        .optional()
+        .describe(
+          'Where the endpoint processes data; a tenant or route that requires a region uses only providers tagged with it.',
+        ),
     })
     .strict(),
   z
@@ -34,6 +40,11 @@ export const providerConfigSchema = z.discriminatedUnion('type', [
       gatewayId: z.string().min(1).optional().describe('Cloudflare AI Gateway id requests go through.'),
       skipCache: z.boolean().default(false).describe('Bypass the AI Gateway cache.'),
       cacheTtl: z.int().min(0).optional().describe('AI Gateway cache TTL in seconds.'),
+      region: regionSchema
+        .optional()
+        .describe(
+          'Tag it only if your Workers AI account is pinned to that region (e.g. with jurisdiction controls).',
+        ),
     })
     .strict(),
   z.object({ type: z.literal('local') }).strict(),

@@ -34,6 +34,13 @@ export async function completeForTool(
         // The request's route, marked as a tool's call.
         api: `${input.api}#tool`,
         modelRoute: 'tools',
+        selection: {
+          asked: undefined,
+          by: 'default',
+          model: toolsModelId(caller.tenant),
+          fallbacks: caller.tenant.models.fallbacks,
+          route: undefined,
+        },
         messages: input.messages,
         params: {},
         stream: false,

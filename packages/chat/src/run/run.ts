@@ -12,6 +12,7 @@ import {
   type ModelRoute,
   type RouterDeps,
   type RoutedChat,
+  type Selection,
   type ToolCall,
   type ToolSpec,
 } from '@aigw/ai';
@@ -26,7 +27,8 @@ export interface RunInput {
   /** The HTTP route, for usage records ("/chat", "/v1/chat/completions", "/chat#tool"). */
   api: string;
   modelRoute: ModelRoute;
-  requestedModel?: string | undefined;
+  /** The model and fallbacks chosen for the request, and how (`selectModel`). */
+  selection: Selection;
   messages: ChatMessage[];
   params: GenerationParams;
   paramNames?: Partial<Record<GenerationParam, string>> | undefined;
@@ -116,19 +118,31 @@ export async function startRun(
       },
       { once: true },
     );
+  const { selection } = input;
   const base = {
     requestId: caller.requestId,
     tenantId: caller.tenant.id,
     keyId: caller.apiKey.id,
     route: input.api,
     cached: false,
+    // Usage and logs show both what was asked for (an alias, a route) and the model that answered.
+    ...(selection.by === 'alias' || selection.by === 'route' ? { requested: selection.asked } : {}),
+    ...(selection.route
+      ? {
+          routing: {
+            route: selection.route.name,
+            version: selection.route.version,
+            branch: selection.route.branch,
+          },
+        }
+      : {}),
   };
   const callModel = (messages: ChatMessage[], tools: ToolSpec[] | undefined, params: GenerationParams) =>
     routeChat(deps, {
       tenant: caller.tenant,
       route: input.modelRoute,
       requestId: caller.requestId,
-      requestedModel: input.requestedModel,
+      choice: selection,
       messages,
       params,
       paramNames: input.paramNames,
@@ -148,7 +162,7 @@ export async function startRun(
       ? error
       : new GatewayError('internal', undefined, { cause: error });
     const attempts = (gatewayError.details?.attempts as AttemptRecord[] | undefined) ?? [];
-    const modelId = attempts.at(-1)?.modelId ?? input.requestedModel ?? caller.tenant.models.chat;
+    const modelId = attempts.at(-1)?.modelId ?? selection.model;
     report(
       Promise.resolve({
         ...base,

@@ -10,6 +10,8 @@ import type { ToolLoop } from '../run/run.ts';
 export interface TurnTools {
   specs: ToolSpec[];
   loop: ToolLoop;
+  /** Whether any of them is the gateway's own (run here, with effects). */
+  gateway: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export function turnTools(
   const clientNames = new Set(clientTools.map((tool) => tool.name));
   return {
     specs,
+    gateway: ours.length > 0,
     loop: {
       maxSteps: tenant.tools.maxSteps,
       // Anything but the client's own tools is the gateway's to run, so a call to a tool the tenant

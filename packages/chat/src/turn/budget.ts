@@ -6,6 +6,7 @@ import {
   reserveBudgets,
   settleBudgets,
   type BudgetDO,
+  type BudgetScope,
 } from '@aigw/limits';
 import { newId } from '@aigw/core';
 import { costOf, type UsageRecord } from '@aigw/observability';
@@ -29,11 +30,13 @@ export async function holdBudget(
   budgets: DurableObjectNamespace<BudgetDO>,
   caller: Caller,
   input: { messages: ChatMessage[]; maxTokens: number | undefined; modelId: string },
+  /** Budgets beyond the tenant's and the key's: a route branch's (docs/routing.md). */
+  extra: readonly BudgetScope[] = [],
 ): Promise<BudgetHold | undefined> {
   const { tenant } = caller;
   const keyId = caller.apiKey.id;
   const limits = tenant.limits.budgets;
-  if (budgetScopes(limits, keyId).length === 0) return undefined;
+  if (budgetScopes(limits, keyId).length === 0 && extra.length === 0) return undefined;
 
   const outputLimit = input.maxTokens ?? tenant.limits.reserveOutputTokens;
   const inputTokens = estimateMessagesTokens(input.messages);
@@ -48,7 +51,7 @@ export async function holdBudget(
     // The hold must outlive the longest call, or a slow answer's reservation would lapse mid-way.
     ttlMs: Math.min(3_600_000, tenant.routing.totalTimeoutMs + 60_000),
   };
-  const decision = await reserveBudgets(budgets, request, limits);
+  const decision = await reserveBudgets(budgets, request, limits, extra);
   if (!decision.ok) throw budgetExceededError(decision);
 
   return {

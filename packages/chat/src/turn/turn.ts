@@ -1,5 +1,6 @@
 import { GatewayError } from '@aigw/core';
-import { resolveTargets, type ChatMessage, type ToolCall } from '@aigw/ai';
+import { resolveTargets, selectModel, type ChatMessage, type RouteTaken, type ToolCall } from '@aigw/ai';
+import { routeBudgetScope } from '@aigw/limits';
 import type { EngineDeps, RagContext } from '../deps.ts';
 import type { ChatOutcome, ToolOutcome, TurnEnd, TurnEvent } from '../events.ts';
 import type { Caller, ChatRequest } from '../request.ts';
@@ -7,7 +8,10 @@ import { startRun } from '../run/run.ts';
 import { turnTools } from '../tools/tools.ts';
 import { holdBudget, type BudgetHold } from './budget.ts';
 import { endOf } from './end.ts';
+import { routeLimits } from './route-limits.ts';
 import { beginSessionTurn, sessionInputOf, type SessionTurn } from './session.ts';
+import { startShadow } from './shadow.ts';
+import { lookupCache, replay, type CacheStatus } from './cache.ts';
 
 /**
  * How long a streamed frame may wait unread before the client counts as gone, on a turn that holds
@@ -40,6 +44,10 @@ export interface Turn {
   providerName: string;
   /** The session the turn is stored in, if any. */
   sessionId: string | undefined;
+  /** The route the request took, when it named one (`x-gateway-route`). */
+  route: RouteTaken | undefined;
+  /** What the response cache did, when the tenant has one (`x-gateway-cache`). */
+  cache: CacheStatus | undefined;
   /** The events, ending with exactly one `end`; never throws. Consume once, or call `result`. */
   events: AsyncIterable<TurnEvent>;
   /** Consumes the events to the end; throws the turn's failure (nothing incomplete is returned). */
@@ -71,7 +79,46 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
   const { tenant } = caller;
   const modelRoute = request.modelRoute ?? 'chat';
   const tools = turnTools(deps, tenant, request.tools, request.params.toolChoice);
-  const [primary] = resolveTargets(tenant, modelRoute, request.model, request.params, request.paramNames);
+  // An alias, a route walked to its model (its limit nodes checked), a model id, or the default.
+  const selection = await selectModel(
+    tenant,
+    modelRoute,
+    request.model,
+    {
+      api: request.api,
+      user: request.params.user,
+      sessionId: request.sessionId,
+      keyId: caller.apiKey.id,
+      keyMetadata: caller.apiKey.metadata,
+      metadata: request.metadata ?? {},
+      requestId: caller.requestId,
+    },
+    routeLimits(deps, tenant.id),
+  );
+  const [primary] = resolveTargets(tenant, selection, request.params, request.paramNames);
+  const cache = await lookupCache(deps, caller, request, {
+    selection,
+    messages: request.messages,
+    tools: tools?.specs,
+    gatewayTools: tools?.gateway ?? false,
+  });
+  if (cache?.hit) {
+    // Served from the cache: no model call, no budget hold, no session (cached turns have none).
+    const { events, usage } = replay(caller, request, cache.hit, selection);
+    deps.reportUsage(Promise.resolve(usage));
+    return {
+      modelId: cache.hit.model,
+      providerName: cache.hit.provider,
+      sessionId: undefined,
+      route: selection.route,
+      cache: 'hit',
+      events,
+      result: () => resultOf(events),
+      relay: () => undefined,
+      cancel: () => undefined,
+      clientIdleMs: undefined,
+    };
+  }
   const session =
     request.sessionId === undefined ? undefined : sessionInputOf(request.sessionId, request.messages);
   const rag = request.rag === true ? await retrieval(deps, tenant.features.rag, request.messages) : undefined;
@@ -92,11 +139,15 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
             deps.keepAlive,
           );
     const messages = turn?.messages ?? (rag ? withRag(request.messages, rag) : request.messages);
-    hold = await holdBudget(deps.budgets, caller, {
-      messages,
-      maxTokens: request.params.maxTokens,
-      modelId: primary?.modelId ?? tenant.models.chat,
-    });
+    const branchBudget = selection.route?.budget;
+    hold = await holdBudget(
+      deps.budgets,
+      caller,
+      { messages, maxTokens: request.params.maxTokens, modelId: primary?.modelId ?? selection.model },
+      branchBudget && selection.route
+        ? [routeBudgetScope(selection.route.name, branchBudget.node, branchBudget.tokensPerDay)]
+        : [],
+    );
     const finish = async (outcome: ChatOutcome): Promise<TurnEnd> => {
       const [saveError] = await Promise.all([
         turn?.finish(outcome),
@@ -110,6 +161,11 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
           });
         }),
       ]);
+      if (cache !== undefined && cache.status !== 'skip') {
+        // Written off the response path: the client's end event does not wait for KV.
+        const stored = deps.keepAlive();
+        void cache.store(outcome).finally(stored);
+      }
       return endOf(outcome, saveError, rag?.sources);
     };
     const run = await startRun(
@@ -118,7 +174,7 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
         caller,
         api: request.api,
         modelRoute,
-        requestedModel: request.model,
+        selection,
         messages,
         params: request.params,
         paramNames: request.paramNames,
@@ -132,10 +188,20 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
       tools?.loop,
     );
     void run.end.finally(ended);
+    // A challenger model gets a copy off the response path, once the answer is settled.
+    if (selection.route?.shadow) {
+      const shadow = selection.route.shadow;
+      const route = selection.route;
+      void run.end.then(() =>
+        startShadow(deps, caller, { api: request.api, route, shadow, messages, params: request.params }),
+      );
+    }
     return {
       modelId: run.modelId,
       providerName: run.providerName,
       sessionId: turn?.sessionId,
+      route: selection.route,
+      cache: cache?.status,
       events: run.events,
       result: () => resultOf(run.events),
       // A session turn is written from events the gateway reads itself.

@@ -101,6 +101,12 @@ export const ERROR_CODES = {
     openaiType: 'permission_error',
     message: 'This tenant is suspended.',
   },
+  region_unavailable: {
+    status: 403,
+    kind: 'user',
+    openaiType: 'permission_error',
+    message: 'The model this request routes to is outside the region the tenant (or route) must stay in.',
+  },
   tenant_mismatch: {
     status: 403,
     kind: 'user',

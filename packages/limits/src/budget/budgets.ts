@@ -3,6 +3,14 @@ import type { BudgetLimits, LimitsSettings } from '@aigw/limits/settings';
 import type { BudgetDO } from './budget-do.ts';
 import type { ReserveResult } from './schema.ts';
 
+/**
+ * The budget of a route's limit node (docs/routing.md): an object of its own beside the key
+ * objects. Key ids contain no ":", so `route:<route>:<node>` can never be a key's.
+ */
+export function routeBudgetScope(route: string, node: string, tokensPerDay: number): BudgetScope {
+  return { keyId: `route:${route}:${node}`, limits: { tokensPerDay } };
+}
+
 /** The budget object of a tenant, or of one of its keys. */
 export function budgetObjectName(tenantId: string, keyId?: string): string {
   if (tenantId.length === 0 || tenantId.includes(':')) {
@@ -62,8 +70,10 @@ export async function reserveBudgets(
   namespace: DurableObjectNamespace<BudgetDO>,
   request: BudgetRequest,
   budgets: LimitsSettings['budgets'],
+  /** Scopes beyond the tenant's and the key's (a route branch's budget, `routeBudgetScope`). */
+  extra: readonly BudgetScope[] = [],
 ): Promise<BudgetDecision> {
-  const scopes = budgetScopes(budgets, request.keyId);
+  const scopes = [...budgetScopes(budgets, request.keyId), ...extra];
   const reserved: BudgetScope[] = [];
   for (const scope of scopes) {
     const result = await budgetStub(namespace, request.tenantId, scope.keyId).reserve({

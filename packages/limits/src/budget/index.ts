@@ -6,6 +6,7 @@ export {
   budgetStub,
   releaseBudgets,
   reserveBudgets,
+  routeBudgetScope,
   settleBudgets,
 } from './budgets.ts';
 export type { BudgetDecision, BudgetRequest, BudgetScope } from './budgets.ts';

@@ -11,3 +11,14 @@ export function rateLimiterName(tenantId: string, dimension: RateDimension, valu
   }
   return `${tenantId}:${dimension}:${value}`;
 }
+
+/**
+ * The object of a route's limit node: `<tenant>:route:<route>/<node>`. Route and node names hold
+ * no ":" or "/", so no other limited key can share it.
+ */
+export function routeLimiterName(tenantId: string, route: string, node: string): string {
+  if (tenantId.length === 0 || tenantId.includes(':') || /[:/]/.test(route + node)) {
+    throw new GatewayError('internal', `Invalid route limiter key: "${tenantId}", "${route}", "${node}"`);
+  }
+  return `${tenantId}:route:${route}/${node}`;
+}

@@ -50,6 +50,7 @@ describe('usage events', () => {
       latencyMs: 250,
       ttftMs: 80,
       cacheHit: null,
+      branch: null,
     });
   });
 
@@ -76,7 +77,7 @@ describe('Analytics Engine layout', () => {
     if (!event) throw new Error('no event');
     expect(usageDataPoint(event)).toEqual({
       indexes: ['acme'],
-      blobs: ['/chat', 'openai/gpt-4o-mini', 'acme-demo', '', '', 'req_1'],
+      blobs: ['/chat', 'openai/gpt-4o-mini', 'acme-demo', '', '', 'req_1', ''],
       doubles: [200, 1000, 2000, 0.00135, 250, 80, 0, 1_700_000_000_000],
     });
   });
@@ -92,7 +93,7 @@ describe('Analytics Engine layout', () => {
       latencyMs: 3,
       cacheHit: false,
     });
-    expect(point.blobs).toEqual(['/search', '', 'k', 'http_503', 'miss', '']);
+    expect(point.blobs).toEqual(['/search', '', 'k', 'http_503', 'miss', '', '']);
     expect(point.doubles).toEqual([503, 0, 0, 0, 3, -1, 1, 5]);
   });
 

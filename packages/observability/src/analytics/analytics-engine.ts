@@ -6,7 +6,8 @@ import type { TenantUsageEvent } from '../usage-store/schema.ts';
  *
  * - index1: tenant id (the sampling key: each tenant is sampled on its own)
  * - blob1 route, blob2 model ('' when no model was called), blob3 key id, blob4 error code
- *   ('' on success), blob5 cache ('hit' | 'miss' | ''), blob6 request id
+ *   ('' on success), blob5 cache ('hit' | 'miss' | ''), blob6 request id, blob7 route branch
+ *   (`route@version/branch`, '' when no route was taken)
  * - double1 HTTP status, double2 input tokens, double3 output tokens, double4 cost (USD),
  *   double5 latency (ms), double6 TTFT (ms, -1 when none), double7 error (1 | 0),
  *   double8 request start (ms since the epoch)
@@ -23,6 +24,7 @@ export function usageDataPoint(event: TenantUsageEvent): AnalyticsEngineDataPoin
       event.errorCode ?? (failed ? `http_${event.status}` : ''),
       cacheHit === null ? '' : cacheHit ? 'hit' : 'miss',
       event.requestId ?? '',
+      event.branch ?? '',
     ],
     doubles: [
       event.status,

@@ -1,6 +1,6 @@
 import type { RequestLogLine } from '@aigw/core';
 import { usageRecordSchema } from '../usage.ts';
-import type { TenantUsageEvent } from './schema.ts';
+import { branchOf, type TenantUsageEvent } from './schema.ts';
 
 export interface UsageEventContext {
   /** When the request started (ms since the epoch). */
@@ -37,5 +37,6 @@ export function usageEventFrom(line: RequestLogLine, context: UsageEventContext)
     latencyMs: line.latencyMs,
     ttftMs: usage?.ttftMs ?? null,
     cacheHit,
+    branch: usage?.routing ? branchOf(usage.routing) : null,
   };
 }

@@ -10,7 +10,9 @@ export {
   MAX_RANGE_MS,
   FAILED_BEFORE_ROUTING,
   NO_MODEL,
+  NO_ROUTE,
   REFUSED_BEFORE_ROUTING,
+  branchOf,
   seriesQuerySchema,
   usageEventSchema,
 } from './schema.ts';

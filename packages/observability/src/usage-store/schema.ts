@@ -27,6 +27,8 @@ export const usageEventSchema = z.object({
   ttftMs: z.number().min(0).nullable().default(null),
   /** True/false when a cache was consulted (hit/miss); null when the route has no cache. */
   cacheHit: z.boolean().nullable().default(null),
+  /** The route branch that served a routed request (`demo-ab@1/b`, see `branchOf`); null otherwise. */
+  branch: z.string().max(200).nullable().default(null),
   /** Carried to Analytics Engine (as a blob); not kept in rollups. */
   requestId: z.string().max(128).optional(),
 });
@@ -37,7 +39,7 @@ export type TenantUsageEvent = UsageEventInput & { tenantId: string };
 
 export const GRANULARITIES = ['minute', 'hour', 'day'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
-export const GROUP_BYS = ['model', 'route', 'key'] as const;
+export const GROUP_BYS = ['model', 'route', 'key', 'branch'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 export const MINUTE_MS = 60_000;
@@ -140,6 +142,14 @@ export interface UsageSeries {
 
 // Group keys (with `groupBy: 'model'`) for requests that chose no model. Model ids are always
 // `provider/model`, so none of these can be taken for one.
+
+/** The `branch` group of requests that took no route (a model id or an alias). */
+export const NO_ROUTE = 'no route';
+
+/** The `branch` group key of a routed request: route, version and the model node that answered. */
+export function branchOf(routing: { route: string; version: number; branch: string }): string {
+  return `${routing.route}@${routing.version}/${routing.branch}`;
+}
 
 /** A request that succeeded without calling a model (documents, tools, search, ...). */
 export const NO_MODEL = 'no model call';

@@ -3,6 +3,7 @@ import {
   FAILED_BEFORE_ROUTING,
   GRANULARITY_MS,
   NO_MODEL,
+  NO_ROUTE,
   REFUSED_BEFORE_ROUTING,
   type GroupBy,
   type SeriesBucket,
@@ -75,6 +76,7 @@ function metricsOf(acc: Accumulator): UsageMetrics {
 function groupKey(row: RollupRow, groupBy: GroupBy): string {
   if (groupBy === 'route') return row.route;
   if (groupBy === 'key') return row.key_id;
+  if (groupBy === 'branch') return row.branch === '' ? NO_ROUTE : row.branch;
   return MODEL_GROUP_LABELS.get(row.model) ?? row.model;
 }
 

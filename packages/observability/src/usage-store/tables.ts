@@ -1,7 +1,8 @@
 import type { Migration } from '@aigw/core/sqlite';
 
 /**
- * The UsageStoreDO's SQLite schema. `rollups` holds one row per period × route × model × key at
+ * The UsageStoreDO's SQLite schema. `rollups` holds one row per period × route × model × key ×
+ * branch at
  * two grains: minutes (60000) and hours (3600000). Every event updates both, so hour and day
  * series read ~60× fewer rows than minutes would give them. `model` is the model id, or, for a
  * request that chose no model (it is part of the primary key, which must not be NULL), one of the
@@ -32,6 +33,37 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Routed requests roll up per branch too (an A/B is read by branch): the key gains a column,
+    // so the table is rebuilt; rows written before are no route's ('').
+    version: 2,
+    sql: `
+      CREATE TABLE rollups_v2 (
+        grain INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        route TEXT NOT NULL,
+        model TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        error_codes TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cost_micro_usd INTEGER NOT NULL,
+        cache_lookups INTEGER NOT NULL,
+        cache_hits INTEGER NOT NULL,
+        latency_hist TEXT NOT NULL,
+        ttft_hist TEXT NOT NULL,
+        PRIMARY KEY (grain, start, route, model, key_id, branch)
+      ) WITHOUT ROWID;
+      INSERT INTO rollups_v2 SELECT grain, start, route, model, key_id, '', requests, errors, error_codes,
+        input_tokens, output_tokens, cost_micro_usd, cache_lookups, cache_hits, latency_hist, ttft_hist
+        FROM rollups;
+      DROP TABLE rollups;
+      ALTER TABLE rollups_v2 RENAME TO rollups;
+    `,
+  },
 ];
 
 /** What `model` holds for a request that chose no model, by how it ended. */
@@ -51,6 +83,8 @@ export type RollupRow = {
   route: string;
   model: string;
   key_id: string;
+  /** `route@version/branch` of a routed request; '' for one that took no route. */
+  branch: string;
   requests: number;
   errors: number;
   /** JSON object: error code → count. */

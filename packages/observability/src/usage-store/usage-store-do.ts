@@ -44,6 +44,8 @@ export interface SeriesOptions {
 export class UsageStoreDO extends DurableObject<Env> {
   // Helpers are `#private`: every public method of a Durable Object is callable over RPC.
   #schemaReady = false;
+  /** The migrations ran in this instance: an object made by an older release is brought up first. */
+  #migrated = false;
   #alarmScheduled = false;
 
   async record(tenantId: string, raw: UsageEventInput): Promise<RpcResult<{ recorded: true }>> {
@@ -96,6 +98,7 @@ export class UsageStoreDO extends DurableObject<Env> {
     }
 
     if (!this.#hasSchema()) return ok(buildSeries(tenant.value, query, []));
+    this.#ensureSchema();
     const owner = this.#owner(tenant.value);
     if (owner === 'other') return refuse('not_found', NOT_FOUND);
     const { start, end } = alignedRange(query);
@@ -125,6 +128,7 @@ export class UsageStoreDO extends DurableObject<Env> {
     // Nothing left: the object forgets everything, its tenant included, as if never used.
     await this.ctx.storage.deleteAll();
     this.#schemaReady = false;
+    this.#migrated = false;
     this.#alarmScheduled = false;
   }
 
@@ -133,26 +137,28 @@ export class UsageStoreDO extends DurableObject<Env> {
     const { sql } = this.ctx.storage;
     const existing = sql
       .exec<RollupRow>(
-        'SELECT * FROM rollups WHERE grain = ? AND start = ? AND route = ? AND model = ? AND key_id = ?',
+        'SELECT * FROM rollups WHERE grain = ? AND start = ? AND route = ? AND model = ? AND key_id = ? AND branch = ?',
         rollup.grain,
         rollup.start,
         rollup.route,
         rollup.model,
         rollup.keyId,
+        rollup.branch,
       )
       .toArray()[0];
     const errorCodes = addCounts(existing?.error_codes, rollup.errorCodes);
     const latency = addCounts(existing?.latency_hist, rollup.latency);
     const ttft = addCounts(existing?.ttft_hist, rollup.ttft);
     sql.exec(
-      `INSERT OR REPLACE INTO rollups (grain, start, route, model, key_id, requests, errors, error_codes,
+      `INSERT OR REPLACE INTO rollups (grain, start, route, model, key_id, branch, requests, errors, error_codes,
          input_tokens, output_tokens, cost_micro_usd, cache_lookups, cache_hits, latency_hist, ttft_hist)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       rollup.grain,
       rollup.start,
       rollup.route,
       rollup.model,
       rollup.keyId,
+      rollup.branch,
       (existing?.requests ?? 0) + rollup.requests,
       (existing?.errors ?? 0) + rollup.errors,
       JSON.stringify(errorCodes),
@@ -167,8 +173,11 @@ export class UsageStoreDO extends DurableObject<Env> {
   }
 
   #ensureSchema(): void {
-    if (this.#hasSchema()) return;
+    if (this.#migrated) return;
+    // Once per instance, not only for a new object: one written by an older release gets the
+    // later migrations (the `branch` column) before anything reads or writes its rows.
     migrate(this.ctx.storage, MIGRATIONS, Date.now());
+    this.#migrated = true;
     this.#schemaReady = true;
   }
 
@@ -194,13 +203,14 @@ export class UsageStoreDO extends DurableObject<Env> {
   }
 }
 
-/** A batch's sums for one rollup row (grain × start × route × model × key). */
+/** A batch's sums for one rollup row (grain × start × route × model × key × branch). */
 interface Rollup {
   grain: number;
   start: number;
   route: string;
   model: string;
   keyId: string;
+  branch: string;
   requests: number;
   errors: number;
   errorCodes: Record<string, number>;
@@ -218,9 +228,10 @@ function rollupsOf(events: readonly UsageEvent[], grains: readonly number[]): It
   const rows = new Map<string, Rollup>();
   for (const event of events) {
     const model = event.model ?? noModelMarker(event);
+    const branch = event.branch ?? '';
     for (const grain of grains) {
       const start = Math.floor(event.time / grain) * grain;
-      const id = JSON.stringify([grain, start, event.route, model, event.keyId]);
+      const id = JSON.stringify([grain, start, event.route, model, event.keyId, branch]);
       let row = rows.get(id);
       if (row === undefined) {
         row = {
@@ -229,6 +240,7 @@ function rollupsOf(events: readonly UsageEvent[], grains: readonly number[]): It
           route: event.route,
           model,
           keyId: event.keyId,
+          branch,
           requests: 0,
           errors: 0,
           errorCodes: {},

@@ -2,7 +2,9 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { HOUR, MIN, T0, chatEvent, freshTenantId, rejection } from '../../test/fixtures.ts';
+import { migrate } from '@aigw/core/sqlite';
 import { DAY_MS } from './schema.ts';
+import { MIGRATIONS } from './tables.ts';
 import { tenantsUsage, usageStore } from './usage-store.ts';
 import { UsageStoreDO } from './usage-store-do.ts';
 
@@ -383,5 +385,35 @@ describe('tenantsUsage', () => {
       ['Bad Id', 'internal'],
     ]);
     expect(lines[1]).toMatchObject({ total: { inputTokens: 1, outputTokens: 1 } });
+  });
+});
+
+describe('usage store migrations', () => {
+  it('brings an object written before the branch column up, keeping its rows, then groups by branch', async () => {
+    const tenantId = freshTenantId();
+    const stub = env.USAGE_STORE.getByName(tenantId);
+    // An object as the first release left it: migration 1 only, one minute row and its tenant.
+    await runInDurableObject(stub, (_instance, state) => {
+      const [first] = MIGRATIONS;
+      if (first === undefined) throw new Error('no migration 1');
+      migrate(state.storage, [first], T0);
+      state.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('tenant_id', ?)", tenantId);
+      state.storage.sql.exec(
+        `INSERT INTO rollups VALUES (?, ?, '/chat', 'local/echo-1', 'key-a', 3, 0, '{}', 30, 60, 0, 0, 0, '{}', '{}')`,
+        MIN,
+        T0,
+      );
+    });
+    const store = usageStore(env.USAGE_STORE, tenantId);
+    await store.record(chatEvent(T0 + 1000, { branch: 'ab@1/b' }));
+    const series = await store.series(
+      { from: T0, to: T0 + HOUR, granularity: 'minute', groupBy: 'branch' },
+      AT,
+    );
+    expect(series.total.requests).toBe(4);
+    expect(series.groups?.map((group) => [group.key, group.total.requests])).toEqual([
+      ['no route', 3],
+      ['ab@1/b', 1],
+    ]);
   });
 });

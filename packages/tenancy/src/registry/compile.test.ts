@@ -44,7 +44,12 @@ describe('compileRegistry', () => {
     if (!result.success) return;
     const [one] = result.registry.tenants;
     expect(one?.status).toBe('active');
-    expect(one?.models).toEqual({ chat: 'local/echo-1', fallbacks: [], allowed: ['local/echo-1'] });
+    expect(one?.models).toEqual({
+      chat: 'local/echo-1',
+      fallbacks: [],
+      allowed: ['local/echo-1'],
+      aliases: {},
+    });
     expect(one?.limits.maxBodyBytes).toBe(1048576);
     expect(one?.apiKeys[0]?.disabled).toBe(false);
   });

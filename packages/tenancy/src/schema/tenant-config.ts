@@ -3,7 +3,16 @@ import { tenantIdSchema } from '@aigw/core';
 // Each feature's settings live with the feature as a `settings` subpath: a project of its own in
 // the module-boundary rule, one layer below tenancy, with no Durable Object or provider code (so
 // Node scripts can load the schema too). ADR 0007.
-import { isBuiltInProvider, providerConfigSchema } from '@aigw/ai/settings';
+import {
+  aliasSchema,
+  isBuiltInProvider,
+  providerConfigSchema,
+  regionSchema,
+  responseCacheSchema,
+  routeIssues,
+  routeNameSchema,
+  routeSchema,
+} from '@aigw/ai/settings';
 import { limitsSettingsSchema } from '@aigw/limits/settings';
 import { ragSettingsSchema } from '@aigw/rag/settings';
 import { toolsSettingsSchema } from '@aigw/tools/settings';
@@ -40,6 +49,13 @@ export const apiKeySchema = z
     createdAt: isoDateTime.describe('When the key was issued (ISO 8601).'),
     expiresAt: isoDateTime.optional().describe('After this instant the key is refused (ISO 8601).'),
     disabled: z.boolean().default(false).describe('A disabled key is refused without being deleted.'),
+    metadata: z
+      .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"'), z.string().max(256))
+      .refine((metadata) => Object.keys(metadata).length <= 32, 'at most 32 entries')
+      .default({})
+      .describe(
+        'Free metadata of the key (e.g. {"plan": "free"}); route conditions read it as key.metadata.<name>.',
+      ),
   })
   .strict();
 export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
@@ -72,6 +88,17 @@ export const modelsSchema = z
       .array(modelIdSchema)
       .default(['local/echo-1'])
       .describe('Models a request may name; anything else is refused with model_not_allowed.'),
+    aliases: z
+      .record(routeNameSchema, aliasSchema)
+      .default({})
+      .describe(
+        'Names clients send as `model` instead of a model id, e.g. "support-default": "openai/gpt-4.1-mini" (or { model, fallbacks }).',
+      ),
+    region: regionSchema
+      .optional()
+      .describe(
+        'Data residency: only providers tagged with this region (and the in-Worker local provider) may serve the tenant; 403 region_unavailable otherwise.',
+      ),
   })
   .strict();
 
@@ -188,6 +215,15 @@ export const tenantConfigSchema = z
       .default({})
       .describe('Upstreams by the name model ids use; local and workers-ai need no entry.'),
     routing: routingSchema.prefault({}).describe('Retries, fallback, timeouts and circuit breaker.'),
+    routes: z
+      .record(routeNameSchema, routeSchema)
+      .default({})
+      .describe(
+        'Routes clients address by name in `model`: conditions, sticky weighted splits, limits that fall through, shadow models (docs/routing.md).',
+      ),
+    responseCache: responseCacheSchema
+      .prefault({})
+      .describe('Exact-match response cache for chat, in KV (opt-in).'),
     limits: limitsSchema.prefault({}).describe('Request limits.'),
     sessions: sessionsSchema.prefault({}).describe('Chat session retention and context window.'),
     features: featuresSchema.prefault({}).describe('Feature switches.'),
@@ -233,6 +269,30 @@ export const tenantConfigSchema = z
           path: ['models', route],
           message: `default ${route} model "${model}" is not in models.allowed`,
         });
+      }
+    }
+    for (const [name, alias] of Object.entries(tenant.models.aliases)) {
+      const { model, fallbacks } = typeof alias === 'string' ? { model: alias, fallbacks: [] } : alias;
+      for (const id of [model, ...fallbacks]) {
+        if (!tenant.models.allowed.includes(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', 'aliases', name],
+            message: `model "${id}" is not in models.allowed`,
+          });
+        }
+      }
+      if (Object.hasOwn(tenant.routes, name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', 'aliases', name],
+          message: `"${name}" is both an alias and a route`,
+        });
+      }
+    }
+    for (const [name, route] of Object.entries(tenant.routes)) {
+      for (const issue of routeIssues(name, route, tenant.models.allowed)) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
       }
     }
     const models = [...tenant.models.allowed, ...tenant.models.fallbacks];

@@ -43,7 +43,15 @@ export const requestLog = (options: RequestLogOptions = {}) => {
       ...(errorCode !== undefined ? { errorCode } : {}),
     };
     const logSink = c.get('logSink');
-    const cache = c.res.headers.get('x-cache');
+    // x-cache: the search cache; x-gateway-cache: the chat response cache (skip: not consulted).
+    const gatewayCache = c.res.headers.get('x-gateway-cache');
+    const cache =
+      c.res.headers.get('x-cache') ??
+      (gatewayCache === 'hit'
+        ? 'HIT'
+        : gatewayCache === 'miss' || gatewayCache === 'refresh'
+          ? 'MISS'
+          : null);
     // The log line, then the same request as a usage event: the tenant's store (series, dashboard)
     // everywhere, and Analytics Engine where the environment binds it.
     const sink = (final: RequestLogLine): void => {

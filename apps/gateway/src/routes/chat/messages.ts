@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { GatewayError } from '@aigw/core';
-import { startTurn } from '@aigw/chat';
 import type { GatewayApp } from '../../context.ts';
-import { callerOf, engineDeps } from '../../chat/engine.ts';
+import { chatTurn } from '../../chat/engine.ts';
 import { sessionFromHeader } from '../../codecs/params.ts';
 import { SSE_HEADERS, sseBody } from '../../codecs/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
@@ -55,10 +54,7 @@ export function registerMessagesRoutes(app: GatewayApp): void {
     // Anthropic SDKs read the request id from this header (`_request_id`, `error.requestID`).
     c.header('request-id', requestId);
     const request = decodeMessages(c.req.valid('json'), sessionFromHeader(c.req.header('x-session-id')));
-    const turn = await startTurn(engineDeps(c), callerOf(c), request);
-    c.header('x-gateway-model', turn.modelId);
-    c.header('x-gateway-provider', turn.providerName);
-    if (turn.sessionId !== undefined) c.header('x-session-id', turn.sessionId);
+    const turn = await chatTurn(c, request);
     // The message id names the request, so a client's log and the gateway's meet on one id.
     const meta = { id: `msg_${requestId.replace(/^req_/, '')}`, model: turn.modelId, requestId };
     if (!request.stream) return c.json(encodeMessage(await turn.result(), meta), 200);

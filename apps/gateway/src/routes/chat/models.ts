@@ -48,7 +48,7 @@ export function modelsFor(tenant: TenantConfig, key: ApiKeyConfig): OpenAIModel[
     ...(hasScope(key, 'chat') ? tenant.models.allowed : []),
     ...(hasScope(key, 'search') ? [tenant.rag.embedder] : []),
   ];
-  return [...new Set(ids)].map((id) => ({
+  const models: OpenAIModel[] = [...new Set(ids)].map((id) => ({
     id,
     object: 'model',
     // The gateway does not know when an upstream published a model; 0 says "unknown" in the
@@ -56,6 +56,26 @@ export function modelsFor(tenant: TenantConfig, key: ApiKeyConfig): OpenAIModel[
     created: 0,
     owned_by: id.slice(0, id.indexOf('/')),
   }));
+  if (!hasScope(key, 'chat')) return models;
+  // Names a client may send as `model` instead of a model id, with what they lead to.
+  const named = (id: string, gateway: NonNullable<OpenAIModel['gateway']>): OpenAIModel => ({
+    id,
+    object: 'model',
+    created: 0,
+    owned_by: 'gateway',
+    gateway,
+  });
+  for (const [id, alias] of Object.entries(tenant.models.aliases)) {
+    const { model, fallbacks } = typeof alias === 'string' ? { model: alias, fallbacks: [] } : alias;
+    models.push(named(id, { kind: 'alias', resolvesTo: [model, ...fallbacks] }));
+  }
+  for (const [id, route] of Object.entries(tenant.routes)) {
+    const resolvesTo = Object.values(route.nodes).flatMap((node) =>
+      node.type === 'model' ? [node.model, ...node.fallbacks] : [],
+    );
+    models.push(named(id, { kind: 'route', resolvesTo: [...new Set(resolvesTo)], version: route.version }));
+  }
+  return models;
 }
 
 function retrieve(c: Context<GatewayEnv>) {

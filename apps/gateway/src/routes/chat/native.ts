@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { startTurn } from '@aigw/chat';
 import type { GatewayApp } from '../../context.ts';
-import { callerOf, engineDeps } from '../../chat/engine.ts';
+import { chatTurn } from '../../chat/engine.ts';
 import { chatFrames, chatJson, decodeChat, metaOf, unexpectedFrame } from '../../codecs/native/codec.ts';
 import { chatRequest, chatResponse } from '../../codecs/native/schema.ts';
 import { SSE_HEADERS, sseBody } from '../../codecs/sse.ts';
@@ -32,10 +31,8 @@ const chatRoute = createRoute({
 export function registerNativeChatRoutes(app: GatewayApp): void {
   app.openapi(chatRoute, async (c) => {
     const request = decodeChat(c.req.valid('json'));
-    const turn = await startTurn(engineDeps(c), callerOf(c), request);
+    const turn = await chatTurn(c, request);
     const requestId = c.get('requestId');
-    c.header('x-gateway-model', turn.modelId);
-    c.header('x-gateway-provider', turn.providerName);
     const meta = metaOf(turn, requestId);
     if (!request.stream) return c.json(chatJson(await turn.result(), meta), 200);
     return c.body(

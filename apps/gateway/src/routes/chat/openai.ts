@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { startTurn } from '@aigw/chat';
 import type { GatewayApp } from '../../context.ts';
-import { callerOf, engineDeps } from '../../chat/engine.ts';
+import { chatTurn } from '../../chat/engine.ts';
 import {
   completionChunks,
   completionJson,
@@ -47,10 +46,7 @@ export function registerOpenAIRoutes(app: GatewayApp): void {
     // Stateless unless the client names a session: then the gateway supplies the history and
     // the request carries only the new user message (and optionally a system prompt).
     const request = decodeCompletion(body, sessionFromHeader(c.req.header('x-session-id')));
-    const turn = await startTurn(engineDeps(c), callerOf(c), request);
-    c.header('x-gateway-model', turn.modelId);
-    c.header('x-gateway-provider', turn.providerName);
-    if (turn.sessionId !== undefined) c.header('x-session-id', turn.sessionId);
+    const turn = await chatTurn(c, request);
     const meta = completionMeta(turn, c.get('requestId'));
     if (!request.stream) return c.json(completionJson(await turn.result(), meta), 200);
 

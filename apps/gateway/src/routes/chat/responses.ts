@@ -3,8 +3,7 @@ import type { Context } from 'hono';
 import { GatewayError, isGatewayError, newId } from '@aigw/core';
 import { responseStore } from '@aigw/sessions';
 import type { GatewayApp, GatewayEnv } from '../../context.ts';
-import { startTurn } from '@aigw/chat';
-import { callerOf, engineDeps } from '../../chat/engine.ts';
+import { chatTurn } from '../../chat/engine.ts';
 import { SSE_HEADERS, sseBody } from '../../codecs/sse.ts';
 import { scope } from '../../middleware/tenant/index.ts';
 import { jsonBody } from '../../middleware/json-body/index.ts';
@@ -122,7 +121,7 @@ export function registerResponsesRoutes(app: GatewayApp): void {
         : await conversationOf(c, request.previousResponseId, 'previous_response_id');
     const input = await resolveReferences(request.input, (id, param) => conversationOf(c, id, param));
     const conversation = [...previous, ...input];
-    const turn = await startTurn(engineDeps(c), callerOf(c), {
+    const turn = await chatTurn(c, {
       api: '/v1/responses',
       model: request.model,
       messages: toChatMessages(request.instructions, conversation),
@@ -131,8 +130,6 @@ export function registerResponsesRoutes(app: GatewayApp): void {
       tools: { offered: request.tools },
       stream: request.stream,
     });
-    c.header('x-gateway-model', turn.modelId);
-    c.header('x-gateway-provider', turn.providerName);
     const base: ResponseBase = {
       id: newId('resp'),
       createdAt: Math.floor(Date.now() / 1000),

@@ -6,9 +6,10 @@ import type { ChatEvent, ChatMessage, ChatParams, Provider, ToolCall } from '../
  * The offline provider: the embedded default for development and tests, needing no account or
  * network. It is a small deterministic responder, not a language model: `echo-1` answers by
  * quoting the last user message, streamed word by word with honest token counts, so every path of
- * the gateway (streaming, usage, cost, sessions, tools) runs end to end without a model.
+ * the gateway (streaming, usage, cost, sessions, tools) runs end to end without a model. `echo-2`
+ * words its answer differently, so two branches of a route (an A/B) can be told apart offline.
  */
-export const LOCAL_MODELS = ['echo-1'] as const;
+export const LOCAL_MODELS = ['echo-1', 'echo-2'] as const;
 
 export const localProvider: Provider = {
   // A deterministic responder answers as a model at temperature 0 would, whatever the sampling
@@ -50,7 +51,7 @@ export const localProvider: Provider = {
       yield { type: 'finish', reason: 'tool_calls' };
       return;
     }
-    const answer = reply(params.messages);
+    const answer = reply(params.model, params.messages);
     const shaped = params.responseFormat?.type === 'json_object' ? JSON.stringify({ reply: answer }) : answer;
     const words = cutAtStop(shaped, params.stop).split(/(?<=\s)/);
     const limit = params.maxTokens ?? Number.POSITIVE_INFINITY;
@@ -109,13 +110,14 @@ function cutAtStop(text: string, stop: readonly string[] | undefined): string {
   return text.slice(0, end);
 }
 
-function reply(messages: readonly ChatMessage[]): string {
+function reply(model: string, messages: readonly ChatMessage[]): string {
   const last = messages.at(-1);
   if (last?.role === 'tool') return `Tool result: ${last.content}`;
   const user = [...messages].reverse().find((message) => message.role === 'user');
   const turns = messages.filter((message) => message.role === 'user').length;
   const said = user?.content.trim() ?? '';
-  return said === ''
-    ? 'local/echo-1 (offline test model) received an empty message.'
+  if (said === '') return `local/${model} (offline test model) received an empty message.`;
+  return model === 'echo-2'
+    ? `Echo two heard: ${said} (local/echo-2, offline test model; turn ${turns})`
     : `You said: ${said} (local/echo-1, offline test model; turn ${turns})`;
 }
