@@ -54,13 +54,16 @@ function packageDirs(): string[] {
   return dirs.sort();
 }
 
+/** An https URL for the package's repository (package.json spells it many ways), if any. */
 function repositoryUrl(pkg: PackageJson): string | undefined {
   const raw = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
-  if (raw === undefined) return pkg.homepage;
-  return raw
-    .replace(/^git\+/, '')
+  const url = (raw ?? pkg.homepage)
+    ?.replace(/^git\+/, '')
     .replace(/\.git$/, '')
-    .replace(/^git:\/\//, 'https://');
+    .replace(/^git:\/\//, 'https://')
+    .replace(/^git@github\.com:/, 'https://github.com/')
+    .replace(/^(github:)?([\w.-]+\/[\w.-]+)$/, 'https://github.com/$2');
+  return url !== undefined && URL.canParse(url) && url.startsWith('https://') ? url : undefined;
 }
 
 function copyLicences(dir: string, files: string[], target: string): string[] {
