@@ -1,4 +1,4 @@
-import { terms } from '@aigw/rag/text';
+import { lexicalTerms } from '@aigw/rag/text';
 
 /** BM25's textbook constants: term-frequency saturation and length normalisation. */
 const K1 = 1.2;
@@ -6,9 +6,9 @@ const B = 0.75;
 
 /**
  * The baseline of the quality suite: plain Okapi BM25 over whole documents (title and text as one
- * field), the few dozen lines every search engineer writes first. It uses the gateway's own word
- * handling (`terms`: lower-cased words, stop words dropped, light stemming), so the comparison is
- * between ranking methods, not tokenizers.
+ * field), the few dozen lines every search engineer writes first. It analyses text exactly as the
+ * gateway's lexical index does (`lexicalTerms`: stop words dropped, light stemming, identifiers
+ * whole and in parts), so the comparison is between ranking methods, not tokenizers.
  */
 export class Bm25Documents {
   readonly #ids: string[] = [];
@@ -18,7 +18,7 @@ export class Bm25Documents {
 
   constructor(docs: readonly { id: string; title: string; text: string }[]) {
     for (const doc of docs) {
-      const tokens = terms(`${doc.title}\n${doc.text}`);
+      const tokens = lexicalTerms(`${doc.title}\n${doc.text}`);
       const tf = new Map<string, number>();
       for (const term of tokens) tf.set(term, (tf.get(term) ?? 0) + 1);
       for (const term of tf.keys()) this.#df.set(term, (this.#df.get(term) ?? 0) + 1);
@@ -32,7 +32,7 @@ export class Bm25Documents {
   search(query: string, limit = 10): string[] {
     const n = this.#ids.length;
     const avgLength = this.#lengths.reduce((sum, length) => sum + length, 0) / Math.max(n, 1);
-    const queryTerms = [...new Set(terms(query))];
+    const queryTerms = [...new Set(lexicalTerms(query))];
     const scored: { id: string; score: number }[] = [];
     this.#tf.forEach((tf, i) => {
       const length = this.#lengths[i] ?? 0;

@@ -6,6 +6,7 @@
 // Prints recall@1, recall@5 and MRR@10 per question kind for every mode; the last line is
 //   eval:rag: hybrid recall@5 <x> MRR <y>; bm25 recall@5 <a> MRR <b>
 import { parseArgs } from 'node:util';
+import { cpuMsOf } from '../../bench/lib/cpu.mjs';
 import {
   benchApiKey,
   bundleWorkers,
@@ -163,10 +164,13 @@ try {
   const rows: { name: string; scores: Record<QuestionKind | 'all', Scores> }[] = [];
   for (const tenant of tenants) {
     const ingestStart = performance.now();
+    const ingestCpu = cpuMsOf(gateway.pids);
     const chunks = await ingest(gateway.url, tenant, corpus);
     const ingestMs = performance.now() - ingestStart;
+    const ingestCpuMs = cpuMsOf(gateway.pids) - ingestCpu;
     const ranks = new Map<string, number | undefined>();
     const searchStart = performance.now();
+    const searchCpu = cpuMsOf(gateway.pids);
     for (const question of QUESTIONS) {
       const ranked = await rankedDocuments(gateway.url, tenant, question);
       const rank = firstGoldRank(ranked, question.gold);
@@ -178,9 +182,13 @@ try {
       }
     }
     const searchMs = (performance.now() - searchStart) / QUESTIONS.length;
+    const searchCpuMs = (cpuMsOf(gateway.pids) - searchCpu) / QUESTIONS.length;
+    // Informational (the bench measures speed properly): CPU of the workerd process is steadier
+    // than wall time on a shared machine.
     log(
-      `${tenant.variant}: ${chunks} chunks ingested in ${(ingestMs / 1000).toFixed(1)} s; ` +
-        `${searchMs.toFixed(1)} ms per /search`,
+      `${tenant.variant}: ${chunks} chunks ingested in ${(ingestMs / 1000).toFixed(1)} s ` +
+        `(${(ingestCpuMs / chunks).toFixed(2)} CPU-ms/chunk); ${searchMs.toFixed(1)} ms and ` +
+        `${searchCpuMs.toFixed(1)} CPU-ms per /search`,
     );
     rows.push({ name: tenant.variant, scores: scoreByKind(QUESTIONS, ranks, QUESTION_KINDS) });
   }
