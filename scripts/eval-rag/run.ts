@@ -22,14 +22,15 @@ import { QUESTIONS, QUESTION_KINDS, type Question, type QuestionKind } from './q
 
 /** Each variant is a tenant whose `rag` settings differ only in what is measured. */
 const VARIANTS: Record<string, Record<string, unknown>> = {
-  hybrid: { retrieval: 'hybrid' },
-  'hybrid-weighted': { retrieval: 'hybrid', fusion: 'weighted' },
+  // The default mode and fusion (weighted, which measured better than RRF here).
+  hybrid: { retrieval: 'hybrid', fusion: 'weighted' },
+  'hybrid-rrf': { retrieval: 'hybrid', fusion: 'rrf' },
   vector: { retrieval: 'vector' },
   lexical: { retrieval: 'lexical' },
   // The tenant defaults, whatever they are in the code being measured.
   defaults: {},
 };
-const DEFAULT_VARIANTS = ['hybrid', 'hybrid-weighted', 'vector', 'lexical'];
+const DEFAULT_VARIANTS = ['hybrid', 'hybrid-rrf', 'vector', 'lexical'];
 /** The most passages /search returns; their documents, deduplicated, are the ranking scored. */
 const TOP_K = 20;
 const INGEST_BATCH = 20;

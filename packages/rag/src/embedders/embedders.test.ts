@@ -125,7 +125,7 @@ describe('createEmbedder and settings', () => {
       topK: 5,
       scoreFloor: 0.2,
       retrieval: 'hybrid',
-      fusion: 'rrf',
+      fusion: 'weighted',
       rerank: true,
       maxChunks: 100_000,
       cacheTtlSeconds: 300,

@@ -25,6 +25,10 @@ const COMMON_SHARE = 0.1;
 /** ...once it is in more than this many (below it, walking its postings costs nothing). */
 const COMMON_MIN = 500;
 const KEEP_RAREST = 2;
+/** Whole documents: title and text. */
+const DOCUMENT_RANK = 'bm25(2, 1)';
+/** Documents ranked per search, for hybrid retrieval's document-level evidence. */
+const DOCUMENT_POOL = 50;
 
 /**
  * The per-tenant lexical index (name = tenant id): every chunk's text and gateway metadata, and
@@ -81,7 +85,7 @@ export class LexicalIndexDO extends DurableObject<unknown> {
       const terms = queryTerms(query);
       const limit = Math.max(0, Math.trunc(options.limit));
       const searched = this.#selective(terms);
-      if (searched.length === 0 || limit === 0) return { terms, hits: [] };
+      if (searched.length === 0 || limit === 0) return { terms, hits: [], documents: [] };
       const filter = options.filter;
       // FTS5 ranks inside the index (`rank`, with this query's bm25 weights): no row of `chunks`
       // is read for a hit that does not make the list. Without a filter SQLite stops at the
@@ -98,8 +102,9 @@ export class LexicalIndexDO extends DurableObject<unknown> {
         if (hits.length >= limit) break;
         // The metadata is read only when a filter needs it.
         const row = this.#sql
-          .exec<{ id: string; metadata: string | null }>(
-            `SELECT id, ${filter === undefined ? 'NULL' : 'metadata'} AS metadata FROM chunks WHERE rowid = ?`,
+          .exec<{ id: string; document_id: string; metadata: string | null }>(
+            `SELECT id, document_id, ${filter === undefined ? 'NULL' : 'metadata'} AS metadata
+             FROM chunks WHERE rowid = ?`,
             rowid,
           )
           .toArray()[0];
@@ -111,9 +116,22 @@ export class LexicalIndexDO extends DurableObject<unknown> {
           continue;
         }
         // FTS5's bm25() is negative, lower being better; hits carry the usual positive score.
-        hits.push({ id: row.id, score: -rank });
+        hits.push({ id: row.id, documentId: row.document_id, score: -rank });
       }
-      return { terms, hits };
+      const documents =
+        filter === undefined
+          ? this.#sql
+              .exec<{ id: string }>(
+                `SELECT d.id AS id FROM document_terms JOIN documents d ON d.rowid = document_terms.rowid
+                 WHERE document_terms MATCH ? AND rank MATCH ? ORDER BY rank LIMIT ?`,
+                matchExpression(searched),
+                DOCUMENT_RANK,
+                DOCUMENT_POOL,
+              )
+              .toArray()
+              .map((row) => row.id)
+          : [];
+      return { terms, hits, documents };
     });
   }
 
@@ -179,16 +197,41 @@ export class LexicalIndexDO extends DurableObject<unknown> {
         this.#sql.exec('DELETE FROM chunks WHERE rowid = ?', row.rowid);
         terms -= row.terms;
       }
-      for (const chunk of chunks) terms += this.#insert(documentId, chunk);
+      const document = this.#sql
+        .exec<{ rowid: number }>('SELECT rowid FROM documents WHERE id = ?', documentId)
+        .toArray()[0];
+      if (document) {
+        this.#sql.exec('DELETE FROM document_terms WHERE rowid = ?', document.rowid);
+        this.#sql.exec('DELETE FROM documents WHERE rowid = ?', document.rowid);
+      }
+      const body: string[] = [];
+      for (const chunk of chunks) {
+        const inserted = this.#insert(documentId, chunk);
+        terms += inserted.terms;
+        body.push(inserted.body);
+      }
+      if (chunks.length > 0) {
+        const { rowid } = this.#sql
+          .exec<{ rowid: number }>('INSERT INTO documents (id) VALUES (?) RETURNING rowid', documentId)
+          .one();
+        this.#sql.exec(
+          'INSERT INTO document_terms (rowid, title, body) VALUES (?, ?, ?)',
+          rowid,
+          lexicalTerms(chunks[0]?.title ?? '').join(' '),
+          body.join(' '),
+        );
+      }
       writeMeta(this.#sql, 'terms', String(terms));
       return { removed: old.length, chunks: chunks.length, total };
     });
   }
 
-  #insert(documentId: string, chunk: IndexedChunk): number {
+  /** Writes one chunk; returns its term count and its text's analysed terms (space-separated). */
+  #insert(documentId: string, chunk: IndexedChunk): { terms: number; body: string } {
     const title = lexicalTerms(chunk.title ?? '');
     const heading = lexicalTerms(chunk.heading);
     const body = lexicalTerms(chunk.text);
+    const bodyTerms = body.join(' ');
     const analysed = [...title, ...heading, ...body];
     const terms = analysed.length;
     const metadata = { ...chunk.metadata };
@@ -212,9 +255,9 @@ export class LexicalIndexDO extends DurableObject<unknown> {
       rowid,
       title.join(' '),
       heading.join(' '),
-      body.join(' '),
+      bodyTerms,
     );
-    return terms;
+    return { terms, body: bodyTerms };
   }
 
   /**

@@ -198,7 +198,8 @@ describe('size bound', () => {
       await index.replaceDocument(`doc-${doc}`, chunksOf(doc, 100), maxChunks);
     const full = await index.describe();
     expect(full).toMatchObject({ chunks: 5000, documents: 50 });
-    // Text, metadata, analysed terms and the FTS5 index (with positions): under 6 KiB for a chunk
+    // Text, metadata, analysed terms and the two FTS5 indexes (chunks and whole documents, with
+    // positions): under 6 KiB for a chunk
     // of ~1.2 KB of text (docs/search.md), so the default 100,000 chunks stay under ~600 MB.
     expect(full.bytes / full.chunks).toBeLessThan(6 * 1024);
     console.log(
@@ -210,7 +211,7 @@ describe('size bound', () => {
     expect(await index.describe()).toMatchObject({ chunks: 5000, documents: 50 });
     const hits = await index.search('timeout proxy', { limit: 100 });
     expect(hits.hits).toHaveLength(100);
-  });
+  }, 60_000);
 
   it('refuses an ingest past rag.maxChunks with index_full, leaving no trace of the document', async () => {
     const scope = freshTenant();

@@ -8,6 +8,8 @@ import type { Migration } from '@aigw/core/sqlite';
  * It is contentless (the terms are not stored twice) with contentless_delete, so a document's
  * rows can be deleted when it is replaced or removed. FTS5 keeps the corpus statistics BM25 needs
  * (row count, column lengths, document frequencies) up to date with every write.
+ * `document_terms` indexes each document whole (its title, and its chunks' text one after the
+ * other), for the document-level evidence hybrid retrieval fuses in.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -30,6 +32,11 @@ export const MIGRATIONS: readonly Migration[] = [
         content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
       );
       CREATE VIRTUAL TABLE chunk_vocabulary USING fts5vocab(chunk_terms, 'row');
+      CREATE TABLE documents (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
+      CREATE VIRTUAL TABLE document_terms USING fts5(
+        title, body,
+        content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+      );
     `,
   },
 ];

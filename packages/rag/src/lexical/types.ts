@@ -22,6 +22,7 @@ export interface LexicalSearchOptions {
 
 export interface LexicalHit {
   id: string;
+  documentId: string;
   /** BM25 over title, heading path and text with the tenant's corpus statistics; higher is better. */
   score: number;
 }
@@ -30,6 +31,11 @@ export interface LexicalSearchResult {
   /** The analysed query terms that were searched for (empty: the query had none). */
   terms: string[];
   hits: LexicalHit[];
+  /**
+   * Document ids by BM25 over whole documents (title and all their text), best first. Empty with
+   * a filter: filters apply to chunks.
+   */
+  documents: string[];
 }
 
 /** The tenant's corpus statistics for a set of terms, for scoring passages after retrieval. */

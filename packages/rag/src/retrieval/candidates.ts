@@ -2,7 +2,7 @@ import type { RetrievalMode } from '@aigw/rag/settings';
 import { lexicalTerms, type CorpusStats, type LexicalIndex } from '../lexical/index.ts';
 import type { RagDeps } from '../pipeline/deps.ts';
 import { VECTORIZE_LIMITS, type MetadataFilter, type TenantVectorIndex } from '../vector/index.ts';
-import type { FusedCandidate, RankedList } from './fusion.ts';
+import type { DocumentEvidence, FusedCandidate, RankedList } from './fusion.ts';
 import { passageText, toPassage, type Passage } from './passage.ts';
 
 /** Candidates from each retriever: BM25 hits and vector matches. */
@@ -16,6 +16,8 @@ interface Tenant {
 export interface Candidates {
   /** One list per retriever the mode uses, best first. */
   ranked: RankedList[];
+  /** Whole documents by BM25, and the document of each candidate (when known). */
+  documents: DocumentEvidence;
   /** Cosine similarity of each vector candidate. */
   cosine: Map<string, number>;
 }
@@ -36,20 +38,34 @@ export async function gatherCandidates(
     mode === 'vector' ? undefined : tenant.lexical.search(query, { limit: CANDIDATE_POOL, filter }),
     mode === 'lexical'
       ? undefined
-      : deps.embedder
-          .embed([query])
-          .then(([values]) =>
-            tenant.index.query(values ?? [], { topK: CANDIDATE_POOL, returnMetadata: 'none', ...withFilter }),
-          ),
+      : deps.embedder.embed([query]).then(([values]) =>
+          tenant.index.query(values ?? [], {
+            topK: CANDIDATE_POOL,
+            // Top-level scalars only (documentId among them), which Vectorize still returns 100 of.
+            returnMetadata: 'indexed',
+            ...withFilter,
+          }),
+        ),
   ]);
   const ranked: RankedList[] = [];
-  if (lexical) ranked.push(lexical.hits);
+  const documentOf = new Map<string, string>();
+  if (lexical) {
+    ranked.push(lexical.hits);
+    for (const hit of lexical.hits) documentOf.set(hit.id, hit.documentId);
+  }
   const cosine = new Map<string, number>();
   if (vector) {
     ranked.push(vector.matches);
-    for (const match of vector.matches) cosine.set(match.id, match.score);
+    for (const match of vector.matches) {
+      cosine.set(match.id, match.score);
+      const document = match.metadata?.['documentId'];
+      if (typeof document === 'string') documentOf.set(match.id, document);
+    }
   }
-  return { ranked, cosine };
+  // Document-level evidence joins the chunk lists only in hybrid mode: lexical and vector modes
+  // stay what their names say.
+  const rankedDocuments = mode === 'hybrid' ? (lexical?.documents ?? []) : [];
+  return { ranked, documents: { ranked: rankedDocuments, documentOf }, cosine };
 }
 
 /**

@@ -23,7 +23,11 @@ export const RRF_K = 60;
  *   (a list that misses a candidate gives it 0).
  * Ties keep the order of first appearance, so the result is deterministic.
  */
-export function fuse(lists: readonly RankedList[], method: FusionMethod): FusedCandidate[] {
+export function fuse(
+  lists: readonly RankedList[],
+  method: FusionMethod,
+  documents?: DocumentEvidence,
+): FusedCandidate[] {
   const scores = new Map<string, number>();
   for (const list of lists) {
     const top = list[0]?.score ?? 0;
@@ -40,6 +44,41 @@ export function fuse(lists: readonly RankedList[], method: FusionMethod): FusedC
   const fused = [...scores].map(([id, score]) => ({ id, score }));
   // Array.prototype.sort is stable: equal scores keep first-appearance order.
   fused.sort((a, b) => b.score - a.score);
+  if (documents && documents.ranked.length > 0) {
+    addDocumentEvidence(fused, method, documents, lists.length + 1);
+    fused.sort((a, b) => b.score - a.score);
+  }
   const best = fused[0]?.score ?? 0;
   return fused.map((entry) => ({ id: entry.id, score: best > 0 ? entry.score / best : 0 }));
+}
+
+/** Documents ranked as wholes, and the document of each candidate chunk that has a known one. */
+export interface DocumentEvidence {
+  ranked: readonly string[];
+  documentOf: ReadonlyMap<string, string>;
+}
+
+/**
+ * Document-level evidence as one more ranked list, given to each document's best candidate
+ * chunk only: a question whose words are spread over a document (its title, several sections)
+ * finds that document, while its other chunks do not crowd the candidates out.
+ */
+function addDocumentEvidence(
+  fused: FusedCandidate[],
+  method: FusionMethod,
+  documents: DocumentEvidence,
+  lists: number,
+): void {
+  const rank = new Map(documents.ranked.map((id, i) => [id, i]));
+  const seen = new Set<string>();
+  for (const candidate of fused) {
+    const document = documents.documentOf.get(candidate.id);
+    if (document === undefined || seen.has(document)) continue;
+    seen.add(document);
+    const position = rank.get(document);
+    if (position === undefined) continue;
+    const count = documents.ranked.length;
+    candidate.score +=
+      method === 'rrf' ? 1 / (RRF_K + position + 1) : (count > 1 ? 1 - position / (count - 1) : 1) / lists;
+  }
 }

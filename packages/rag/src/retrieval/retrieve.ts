@@ -90,7 +90,7 @@ export async function retrieve(
 
   const tenant = openTenant(deps, scope);
   const lists = await gatherCandidates(deps, tenant, { query, mode, filter });
-  const fused = fuse(lists.ranked, deps.settings.fusion).slice(0, RERANK_POOL);
+  const fused = fuse(lists.ranked, deps.settings.fusion, lists.documents).slice(0, RERANK_POOL);
   if (fused.length === 0) return empty;
   const { passages: loaded, analysed, stats } = await loadPassages(tenant, fused, terms, lists.cosine);
   const scored = loaded.map((passage) => ({

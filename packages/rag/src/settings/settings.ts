@@ -70,9 +70,9 @@ export const ragSettingsSchema = z
       ),
     fusion: z
       .enum(FUSION_METHODS)
-      .default('rrf')
+      .default('weighted')
       .describe(
-        'How hybrid retrieval merges its two candidate lists: rrf (reciprocal rank) or weighted (normalised scores).',
+        'How hybrid retrieval merges its candidate lists (BM25 chunks, vectors, whole documents): weighted (normalised scores) or rrf (reciprocal rank).',
       ),
     rerank: z
       .boolean()
