@@ -2,14 +2,17 @@
 export function benchApiKey(tenantId: string): string;
 export function keyHash(key: string): string;
 export function compileBenchRegistry(upstreamPort: number, extra?: { id: string }[]): Promise<unknown>;
-export function bundleWorkers(registry: unknown): Promise<{
+export function bundleWorkers(
+  registry: unknown,
+  from?: { root?: string },
+): Promise<{
   barePath: string;
   gatewayPath: string;
   ragIndexPath: string;
   sizes: Record<string, number>;
   cleanup: () => Promise<void>;
 }>;
-export function gatewayConfigOptions(): {
+export function gatewayConfigOptions(configPath?: string): {
   runtime: { compatibilityDate?: string; compatibilityFlags: string[] };
   bindings: Record<string, unknown>;
 };
