@@ -15,11 +15,19 @@ import { cpuSupported } from './lib/cpu.mjs';
 import { loadTest, responseTimings } from './lib/load.mjs';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
 import { renderLimitsReport, runLimitsSuite } from './lib/limits.mjs';
-import { renderRagReport, runRagSuite } from './lib/rag.mjs';
+import { prepareBaseline } from './lib/baseline.mjs';
+import { runRagSuite } from './lib/rag.mjs';
+import { renderRagReport } from './lib/rag-report.mjs';
 import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
 import { SCENARIOS, probe } from './lib/scenarios.mjs';
 import { suiteTenants } from './lib/tenants.mjs';
-import { bundleWorkers, compileBenchRegistry, gatewayConfigOptions, startWorker } from './lib/workers.mjs';
+import {
+  benchTenantConfig,
+  bundleWorkers,
+  compileBenchRegistry,
+  gatewayConfigOptions,
+  startWorker,
+} from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const SUITES = ['core', 'limits', 'rag'];
@@ -45,6 +53,10 @@ const HELP = `Usage: node bench/run.mjs [options]
                          limits, budget and sessions on versus off, limiter decisions per
                          second; rag: local index query latency, ingestion, /search cold
                          versus cached
+  --rag-baseline <ref>   also build the gateway of this commit and measure its ingestion and
+                         /search first, in the same run (suite rag), e.g. the branch point
+  --rag-no-index         suite rag without the local index's own latency table (ingestion and
+                         /search only)
   --quick                a ~3 s smoke run per measurement
   --help`;
 
@@ -59,6 +71,8 @@ const { values: args } = parseArgs({
     attempts: { type: 'string' },
     scenarios: { type: 'string' },
     suites: { type: 'string' },
+    'rag-baseline': { type: 'string' },
+    'rag-no-index': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -182,6 +196,34 @@ try {
       })
     : undefined;
   if (ragIndex) cleanups.push(ragIndex.dispose);
+  // The gateway of another commit, for the rag suite's before/after figures.
+  let ragBaseline;
+  if (ragIndex && args['rag-baseline'] !== undefined) {
+    const checkout = prepareBaseline(args['rag-baseline']);
+    cleanups.push(async () => checkout.cleanup());
+    const baselineBundles = await bundleWorkers(
+      await checkout.compileRegistry(
+        [benchTenantConfig(upstream.port), ...tenants.configs].map((data) => ({
+          file: `tenants/${data.id}/tenant.config.json`,
+          data,
+        })),
+      ),
+      { root: checkout.root },
+    );
+    cleanups.push(baselineBundles.cleanup);
+    const baselineConfig = gatewayConfigOptions(`${checkout.root}/apps/gateway/wrangler.jsonc`);
+    const worker = await startWorker({
+      name: `gateway-${checkout.commit}`,
+      scriptPath: baselineBundles.gatewayPath,
+      runtime: baselineConfig.runtime,
+      options: baselineConfig.bindings,
+    });
+    cleanups.push(worker.dispose);
+    ragBaseline = { ...worker, commit: checkout.commit };
+    log(
+      `baseline Worker ${worker.url} (the gateway at ${checkout.commit}, workerd pid ${worker.pids.join(', ')})`,
+    );
+  }
 
   // Binding kinds with at least one binding (wrangler also lists empty groups such as `email`).
   const declared = Object.entries(gatewayBindings)
@@ -324,7 +366,15 @@ try {
     console.log(`\nSessions and limits\n\n${renderLimitsReport(limits)}\n`);
   }
   if (suites.includes('rag') && ragIndex) {
-    const rag = await runRagSuite({ gateway, ragIndex, key: tenants.keys.rag, quick: options.quick, log });
+    const rag = await runRagSuite({
+      gateway,
+      ...(ragBaseline ? { baseline: ragBaseline } : {}),
+      ragIndex,
+      indexLatency: !args['rag-no-index'],
+      key: tenants.keys.rag,
+      quick: options.quick,
+      log,
+    });
     suiteResults['rag'] = rag;
     console.log(`\nRetrieval\n\n${renderRagReport(rag)}\n`);
   }

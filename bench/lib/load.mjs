@@ -19,7 +19,7 @@ import { cpuMsOf, machineBusyCpuMs, ownTreeCpuMs } from './cpu.mjs';
 export function summarize(values) {
   const sorted = Float64Array.from(values).sort();
   const count = sorted.length;
-  if (count === 0) return { p50: NaN, p90: NaN, p99: NaN, mean: NaN, min: NaN, max: NaN, count };
+  if (count === 0) return { p50: NaN, p90: NaN, p95: NaN, p99: NaN, mean: NaN, min: NaN, max: NaN, count };
   /** @param {number} p */
   const at = (p) => sorted[Math.min(count - 1, Math.max(0, Math.ceil((p / 100) * count) - 1))] ?? NaN;
   let sum = 0;
@@ -27,6 +27,7 @@ export function summarize(values) {
   return {
     p50: at(50),
     p90: at(90),
+    p95: at(95),
     p99: at(99),
     mean: sum / count,
     min: sorted[0] ?? NaN,

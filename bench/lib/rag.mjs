@@ -13,9 +13,9 @@ import { Agent, request as httpRequest } from 'node:http';
 import { cpuMsOf } from './cpu.mjs';
 import { summarize } from './load.mjs';
 import { prng } from './prng.mjs';
-import { fmt, table } from './report.mjs';
+import { fmt } from './report.mjs';
 
-/** @typedef {{ url: string, pids: number[] }} Worker */
+/** @typedef {{ url: string, pids: number[], stderr?: () => string }} Worker */
 
 const TOPICS = [
   'billing',
@@ -123,6 +123,21 @@ function timed(agent, url, call) {
   });
 }
 
+/**
+ * `attempt()`, again once if the connection was reset.
+ * @template T
+ * @param {() => Promise<T>} attempt
+ * @returns {Promise<T>}
+ */
+async function withRetry(attempt) {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (/** @type {{ code?: string }} */ (error).code !== 'ECONNRESET') throw error;
+    return attempt();
+  }
+}
+
 /** @param {number[]} values @param {number} wallMs @param {number} cpuMs */
 const figures = (values, wallMs, cpuMs) => ({
   latencyMs: summarize(values),
@@ -168,11 +183,16 @@ async function indexLatency({ ragIndex, queries, log }) {
       for (const size of [1000, 10_000]) {
         const index = `idx-${size}-${dims}`;
         const seedStarted = process.hrtime.bigint();
-        const seeded = await timed(agent, `${ragIndex.url}/seed`, {
-          method: 'POST',
-          headers: json,
-          body: JSON.stringify({ index, count: size, dims, seed: 1 }),
-        });
+        // Seeding is idempotent (a seeded index answers at once), so a connection the index
+        // Worker reset (seen on a loaded machine while it is busy writing thousands of vectors) is
+        // retried once on a fresh socket.
+        const seeded = await withRetry(() =>
+          timed(agent, `${ragIndex.url}/seed`, {
+            method: 'POST',
+            headers: json,
+            body: JSON.stringify({ index, count: size, dims, seed: 1 }),
+          }),
+        );
         if (seeded.status !== 200) throw new Error(`seeding ${index}: ${seeded.status} ${seeded.body}`);
         const seedMs = Number(process.hrtime.bigint() - seedStarted) / 1e6;
         /** @param {string} path @param {string} returnMetadata @param {number} n @param {number} seed */
@@ -217,6 +237,9 @@ async function indexLatency({ ragIndex, queries, log }) {
         );
       }
     }
+  } catch (error) {
+    // A reset connection means the index Worker's process went away: say what it printed.
+    throw new Error(`index Worker failed: ${String(error)}\n${ragIndex.stderr?.() ?? ''}`, { cause: error });
   } finally {
     agent.destroy();
   }
@@ -224,223 +247,158 @@ async function indexLatency({ ragIndex, queries, log }) {
 }
 
 /**
- * Ingestion and search on the gateway.
- * @param {{ gateway: Worker, key: string, documents: number, batch: number, queries: number, log: (line: string) => void }} spec
+ * Ingestion and search on one or more gateway builds, interleaved request by request (the order
+ * of the builds alternates from one request to the next), so that a machine whose other load
+ * comes and goes weighs on every build alike. Each build runs in its own workerd process, so the
+ * CPU each spends is still its own.
+ * @param {{ workers: Worker[], key: string, documents: number, batch: number, queries: number, log: (line: string) => void }} spec
  */
-async function gatewayRag({ gateway, key, documents, batch, queries, log }) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+async function gatewayRag({ workers, key, documents, batch, queries, log }) {
+  const agents = workers.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+  /** Each worker's index in turn, the first one changing with `i`. @param {number} i */
+  const turns = (i) => workers.map((_, w) => (w + i) % workers.length);
   try {
     const corpus = syntheticCorpus(documents);
     const corpusBytes = corpus.reduce((sum, doc) => sum + Buffer.byteLength(doc.text), 0);
-    /** @type {number[]} */
-    const batchMs = [];
-    let chunks = 0;
-    let added = 0;
-    const cpuBefore = cpuMsOf(gateway.pids);
-    const started = process.hrtime.bigint();
-    for (let start = 0; start < corpus.length; start += batch) {
-      const res = await timed(agent, `${gateway.url}/ingest`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ documents: corpus.slice(start, start + batch) }),
-      });
-      if (res.status !== 200) throw new Error(`/ingest answered ${res.status}: ${res.body.slice(0, 300)}`);
-      const result = /** @type {{ added: string[], failed: unknown[], chunks: number }} */ (
-        JSON.parse(res.body)
-      );
-      if (result.failed.length > 0) throw new Error(`/ingest failed documents: ${res.body.slice(0, 300)}`);
-      chunks += result.chunks;
-      added += result.added.length;
-      batchMs.push(res.ms);
+    const ingest = workers.map((worker) => ({
+      batchMs: /** @type {number[]} */ ([]),
+      wallMs: 0,
+      chunks: 0,
+      added: 0,
+      cpuBefore: cpuMsOf(worker.pids),
+    }));
+    for (let start = 0, i = 0; start < corpus.length; start += batch, i += 1) {
+      const body = JSON.stringify({ documents: corpus.slice(start, start + batch) });
+      for (const w of turns(i)) {
+        const worker = /** @type {Worker} */ (workers[w]);
+        const state = /** @type {(typeof ingest)[number]} */ (ingest[w]);
+        const res = await timed(/** @type {Agent} */ (agents[w]), `${worker.url}/ingest`, {
+          method: 'POST',
+          headers,
+          body,
+        });
+        if (res.status !== 200) throw new Error(`/ingest answered ${res.status}: ${res.body.slice(0, 300)}`);
+        const result = /** @type {{ added: string[], failed: unknown[], chunks: number }} */ (
+          JSON.parse(res.body)
+        );
+        if (result.failed.length > 0) throw new Error(`/ingest failed documents: ${res.body.slice(0, 300)}`);
+        state.chunks += result.chunks;
+        state.added += result.added.length;
+        state.batchMs.push(res.ms);
+        state.wallMs += res.ms;
+      }
     }
-    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const ingestCpuMs = cpuMsOf(gateway.pids) - cpuBefore;
-    const ingest = {
-      documents: corpus.length,
-      added,
-      corpusBytes,
-      batchSize: batch,
-      chunks,
-      wallMs,
-      chunksPerSecond: (chunks * 1000) / wallMs,
-      docsPerSecond: (corpus.length * 1000) / wallMs,
-      cpuMsPerChunk: ingestCpuMs / Math.max(1, chunks),
-      batchMs: summarize(batchMs),
-    };
-    log(
-      `rag ingest: ${corpus.length} documents (${fmt(corpusBytes / 1024, 0)} KiB), ${chunks} chunks in ` +
-        `${fmt(wallMs, 0)} ms: ${fmt(ingest.chunksPerSecond, 0)} chunks/s, ${fmt(ingest.docsPerSecond, 0)} docs/s`,
+    const ingested = ingest.map((state, w) => {
+      const cpuMs = cpuMsOf(/** @type {Worker} */ (workers[w]).pids) - state.cpuBefore;
+      return {
+        documents: corpus.length,
+        added: state.added,
+        corpusBytes,
+        batchSize: batch,
+        chunks: state.chunks,
+        wallMs: state.wallMs,
+        chunksPerSecond: (state.chunks * 1000) / state.wallMs,
+        docsPerSecond: (corpus.length * 1000) / state.wallMs,
+        cpuMsPerChunk: cpuMs / Math.max(1, state.chunks),
+        batchMs: summarize(state.batchMs),
+      };
+    });
+    ingested.forEach((figures, w) =>
+      log(
+        `rag ingest ${w}: ${corpus.length} documents (${fmt(corpusBytes / 1024, 0)} KiB), ${figures.chunks} chunks in ` +
+          `${fmt(figures.wallMs, 0)} ms: ${fmt(figures.chunksPerSecond, 0)} chunks/s, ${fmt(figures.docsPerSecond, 0)} docs/s`,
+      ),
     );
 
     const querySet = searchQueries(queries);
-    /** @type {Record<string, unknown>} */
-    const search = { queries: querySet.length };
+    /** @type {Record<string, unknown>[]} */
+    const searches = workers.map(() => ({ queries: querySet.length }));
     for (const pass of /** @type {const} */ (['cold', 'cached'])) {
       const expected = pass === 'cold' ? 'MISS' : 'HIT';
-      let unexpected = 0;
-      let withSources = 0;
-      const result = await timeSequence(
-        agent,
-        gateway,
-        '/search',
-        querySet.length,
-        (i) => ({ method: 'POST', headers, body: JSON.stringify({ query: querySet[i] }) }),
-        (res) => {
-          if (res.headers['x-cache'] !== expected) unexpected++;
+      const state = workers.map((worker) => ({
+        times: /** @type {number[]} */ ([]),
+        unexpected: 0,
+        withSources: 0,
+        cpuBefore: cpuMsOf(worker.pids),
+      }));
+      for (let i = 0; i < querySet.length; i += 1) {
+        for (const w of turns(i)) {
+          const worker = /** @type {Worker} */ (workers[w]);
+          const mine = /** @type {(typeof state)[number]} */ (state[w]);
+          const res = await timed(/** @type {Agent} */ (agents[w]), `${worker.url}/search`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ query: querySet[i] }),
+          });
+          if (res.status !== 200)
+            throw new Error(`/search answered ${res.status}: ${res.body.slice(0, 300)}`);
+          if (res.headers['x-cache'] !== expected) mine.unexpected++;
           const body = /** @type {{ sources?: unknown[] }} */ (JSON.parse(res.body));
-          if ((body.sources?.length ?? 0) > 0) withSources++;
-        },
-      );
-      search[pass] = {
-        ...result,
-        expectedCacheHeader: expected,
-        unexpectedCacheHeader: unexpected,
-        withSources,
-      };
-      log(
-        `rag search ${pass.padEnd(6)}: p50 ${fmt(result.latencyMs.p50, 2)} ms, p99 ${fmt(result.latencyMs.p99, 2)} ms, ` +
-          `${fmt(result.cpuMsPerRequest, 3)} CPU-ms/req, ${unexpected} without x-cache ${expected}, ` +
-          `${withSources}/${querySet.length} with sources`,
-      );
+          if ((body.sources?.length ?? 0) > 0) mine.withSources++;
+          mine.times.push(res.ms);
+        }
+      }
+      state.forEach((mine, w) => {
+        const wallMs = mine.times.reduce((sum, ms) => sum + ms, 0);
+        const result = figures(
+          mine.times,
+          wallMs,
+          cpuMsOf(/** @type {Worker} */ (workers[w]).pids) - mine.cpuBefore,
+        );
+        /** @type {Record<string, unknown>} */ (searches[w])[pass] = {
+          ...result,
+          expectedCacheHeader: expected,
+          unexpectedCacheHeader: mine.unexpected,
+          withSources: mine.withSources,
+        };
+        log(
+          `rag search ${w} ${pass.padEnd(6)}: p50 ${fmt(result.latencyMs.p50, 2)} ms, p95 ${fmt(result.latencyMs.p95, 2)} ms, ` +
+            `${fmt(result.cpuMsPerRequest, 3)} CPU-ms/req, ${mine.unexpected} without x-cache ${expected}, ` +
+            `${mine.withSources}/${querySet.length} with sources`,
+        );
+      });
     }
-    const cold = /** @type {ReturnType<typeof figures>} */ (search['cold']);
-    const cached = /** @type {ReturnType<typeof figures>} */ (search['cached']);
-    search['ratios'] = {
-      p50: cold.latencyMs.p50 / cached.latencyMs.p50,
-      p99: cold.latencyMs.p99 / cached.latencyMs.p99,
-      cpuMsPerRequest: cold.cpuMsPerRequest / cached.cpuMsPerRequest,
-    };
-    return { ingest, search };
+    return workers.map((_, w) => ({ ingest: ingested[w], search: searches[w] }));
   } finally {
-    agent.destroy();
+    for (const agent of agents) agent.destroy();
   }
 }
 
 /**
- * Runs the suite.
- * @param {{ gateway: Worker, ragIndex: Worker, key: string, quick: boolean, log: (line: string) => void }} spec
+ * Runs the suite. With `baseline` (a gateway built from another commit, bench/lib/baseline.mjs),
+ * ingestion and /search are measured on it first, then on this checkout's gateway, in one run.
+ * @param {{ gateway: Worker, baseline?: Worker & { commit: string }, ragIndex: Worker, indexLatency?: boolean, key: string, quick: boolean, log: (line: string) => void }} spec
  */
-export async function runRagSuite({ gateway, ragIndex, key, quick, log }) {
+export async function runRagSuite({
+  gateway,
+  baseline,
+  ragIndex,
+  indexLatency: withIndex = true,
+  key,
+  quick,
+  log,
+}) {
   const settings = {
     indexQueries: quick ? 50 : 200,
-    documents: quick ? 100 : 200,
+    // ~3 chunks a document: the search figures are taken at ~5,000 chunks (~1,300 with --quick).
+    documents: quick ? 400 : 1700,
     batch: 20,
     searchQueries: quick ? 40 : 100,
   };
-  const index = await indexLatency({ ragIndex, queries: settings.indexQueries, log });
-  const { ingest, search } = await gatewayRag({
-    gateway,
+  const index = withIndex ? await indexLatency({ ragIndex, queries: settings.indexQueries, log }) : [];
+  const workers = [
+    ...(baseline ? [{ name: `baseline ${baseline.commit}`, worker: baseline }] : []),
+    { name: 'this checkout', worker: gateway },
+  ];
+  const measured = await gatewayRag({
+    workers: workers.map((entry) => entry.worker),
     key,
     documents: settings.documents,
     batch: settings.batch,
     queries: settings.searchQueries,
     log,
   });
-  return { settings, index, ingest, search };
-}
-
-/**
- * The suite's tables.
- * @param {Awaited<ReturnType<typeof runRagSuite>>} result
- */
-export function renderRagReport(result) {
-  const indexRows = [
-    [
-      'local index query (topK 5)',
-      'none p50',
-      'none p99',
-      'none q/s',
-      'all p50',
-      'all p99',
-      'all q/s',
-      'CPU-ms/q (none)',
-      'floor p50',
-    ],
-  ];
-  for (const raw of result.index) {
-    const r = /** @type {any} */ (raw);
-    const none = r.byMetadata.none;
-    const all = r.byMetadata.all;
-    indexRows.push([
-      `${fmt(r.size, 0)} vectors x ${r.dims} dims`,
-      fmt(none.latencyMs.p50, 2),
-      fmt(none.latencyMs.p99, 2),
-      fmt(none.perSecond, 0),
-      fmt(all.latencyMs.p50, 2),
-      fmt(all.latencyMs.p99, 2),
-      fmt(all.perSecond, 0),
-      fmt(none.cpuMsPerRequest, 3),
-      fmt(r.floor.latencyMs.p50, 2),
-    ]);
-  }
-  const { ingest } = result;
-  const search = /** @type {any} */ (result.search);
-  const searchRows = [
-    [
-      '/search (bench-rag)',
-      'p50 ms',
-      'p99 ms',
-      'mean ms',
-      'CPU-ms/req',
-      'x-cache as expected',
-      'with sources',
-    ],
-  ];
-  for (const pass of ['cold', 'cached']) {
-    const s = search[pass];
-    searchRows.push([
-      `${pass} (${s.expectedCacheHeader})`,
-      fmt(s.latencyMs.p50, 2),
-      fmt(s.latencyMs.p99, 2),
-      fmt(s.latencyMs.mean, 2),
-      fmt(s.cpuMsPerRequest, 3),
-      `${search.queries - s.unexpectedCacheHeader}/${search.queries}`,
-      `${s.withSources}/${search.queries}`,
-    ]);
-  }
-  /** @param {number} value */
-  const x = (value) => `${fmt(value, 1)}x`;
-  searchRows.push([
-    'cold / cached',
-    x(search.ratios.p50),
-    x(search.ratios.p99),
-    '',
-    x(search.ratios.cpuMsPerRequest),
-    '',
-    '',
-  ]);
-  return [
-    table(indexRows),
-    `Requests one at a time to bench/workers/rag-index.ts, timed by the client (ms); q/s = queries per second ` +
-      `one at a time; floor = the same request without the query (HTTP + Worker). ${result.settings.indexQueries} ` +
-      'queries per figure.',
-    '',
-    table([
-      [
-        'ingest (POST /ingest, local/hash-384)',
-        'documents',
-        'chunks',
-        'seconds',
-        'chunks/s',
-        'docs/s',
-        'CPU-ms/chunk',
-        'batch p50 ms',
-      ],
-      [
-        `${ingest.documents} docs, ${fmt(ingest.corpusBytes / ingest.documents / 1024, 1)} KiB each, batches of ${ingest.batchSize}`,
-        String(ingest.documents),
-        String(ingest.chunks),
-        fmt(ingest.wallMs / 1000, 2),
-        fmt(ingest.chunksPerSecond, 0),
-        fmt(ingest.docsPerSecond, 0),
-        fmt(ingest.cpuMsPerChunk, 3),
-        fmt(ingest.batchMs.p50, 1),
-      ],
-    ]),
-    '',
-    table(searchRows),
-    `${search.queries} queries, one at a time, each once per pass; cold = first pass (cache MISS, retrieval + ` +
-      'answer from the fake upstream), cached = second pass (HIT).',
-  ].join('\n');
+  const builds = workers.map((entry, i) => ({ name: entry.name, ...measured[i] }));
+  return { settings, index, builds };
 }

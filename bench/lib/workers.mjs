@@ -96,8 +96,10 @@ export const WORKER_BUNDLE_OPTIONS = {
 /**
  * Bundles the Workers (bare, gateway, and the vector-index bench Worker) into a temporary directory (removed by `cleanup`).
  * @param {unknown} registry the compiled registry the gateway bundle embeds
+ * @param {{ root?: string }} [from] another checkout's sources to bundle (bench/lib/baseline.mjs)
  */
-export async function bundleWorkers(registry) {
+export async function bundleWorkers(registry, from = {}) {
+  const base = from.root ?? root;
   const outdir = await mkdtemp(join(tmpdir(), 'aigw-bench-'));
   /** @type {import('esbuild').Plugin} */
   const benchRegistry = {
@@ -117,9 +119,9 @@ export async function bundleWorkers(registry) {
   };
   const result = await build({
     entryPoints: {
-      bare: join(root, 'bench/workers/bare.ts'),
-      gateway: join(root, 'bench/workers/gateway-entry.ts'),
-      'rag-index': join(root, 'bench/workers/rag-index.ts'),
+      bare: join(base, 'bench/workers/bare.ts'),
+      gateway: join(base, 'bench/workers/gateway-entry.ts'),
+      'rag-index': join(base, 'bench/workers/rag-index.ts'),
     },
     outdir,
     outExtension: { '.js': '.mjs' },
@@ -147,8 +149,8 @@ export async function bundleWorkers(registry) {
  * `runtime` (compatibility date and flags, which both Workers use) and `bindings` (vars, KV
  * namespaces, Durable Objects, ... for the gateway).
  */
-export function gatewayConfigOptions() {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(GATEWAY_WRANGLER_CONFIG);
+export function gatewayConfigOptions(configPath = GATEWAY_WRANGLER_CONFIG) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
   const { compatibilityDate, compatibilityFlags, ...rest } = workerOptions;
   // The bundle is already built: module rules for a build step do not apply to it.
   delete rest.modulesRules;

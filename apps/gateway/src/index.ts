@@ -10,6 +10,6 @@ export default app satisfies ExportedHandler<Env>;
 // Durable Object classes the Worker hosts (bindings in wrangler.jsonc).
 export { ResponseStoreDO, SessionDO } from '@aigw/sessions';
 export { BudgetDO, RateLimiterDO } from '@aigw/limits';
-export { DocumentRegistryDO, VectorIndexDO } from '@aigw/rag';
+export { DocumentRegistryDO, LexicalIndexDO, VectorIndexDO } from '@aigw/rag';
 export { AuditLedgerDO } from '@aigw/tools';
 export { UsageStoreDO } from '@aigw/observability';

@@ -49,6 +49,20 @@ const FORMER_HELPERS: Record<string, { open: (name: string) => object; helpers: 
     open: (name) => env.VECTOR_INDEX.getByName(name),
     helpers: ['bindTenant', 'dimensions', 'count', 'getMeta', 'setMeta', 'load'],
   },
+  LexicalIndexDO: {
+    open: (name) => env.LEXICAL_INDEX.getByName(name),
+    helpers: [
+      'replace',
+      'insert',
+      'selective',
+      'stats',
+      'count',
+      'totalTerms',
+      'bindTenant',
+      'sql',
+      'documentFrequency',
+    ],
+  },
   AuditLedgerDO: {
     open: (name) => env.AUDIT_LEDGER.getByName(name),
     helpers: ['access', 'ensureSchema', 'hasSchema', 'owner', 'readHead', 'readMeta', 'writeMeta'],
@@ -74,6 +88,7 @@ const PUBLIC_CALL: Record<
   DocumentRegistryDO: (stub) =>
     stub.corpusVersion?.('rpc-surface') ?? Promise.reject(new Error('no corpusVersion')),
   VectorIndexDO: (stub) => stub.describe?.('rpc-surface') ?? Promise.reject(new Error('no describe')),
+  LexicalIndexDO: (stub) => stub.describe?.('rpc-surface') ?? Promise.reject(new Error('no describe')),
   AuditLedgerDO: (stub) => stub.verify?.('rpc-surface') ?? Promise.reject(new Error('no verify')),
   ResponseStoreDO: (stub) =>
     stub

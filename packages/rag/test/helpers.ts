@@ -27,6 +27,7 @@ export function ragDeps(settings: RagSettingsInput = {}, embedder?: Embedder): R
   return {
     vectors: localVectorStores(env.VECTOR_INDEX),
     documents: env.DOCUMENT_REGISTRY,
+    lexical: env.LEXICAL_INDEX,
     embedder: embedder ?? new HashingEmbedder(384),
     settings: resolved,
     reranker: new LexicalReranker(),

@@ -1,5 +1,5 @@
 // Test entry: the Durable Objects under test, and a fetch handler because a Worker needs one.
-export { DocumentRegistryDO, VectorIndexDO } from '../src/index.ts';
+export { DocumentRegistryDO, LexicalIndexDO, VectorIndexDO } from '../src/index.ts';
 
 export default {
   fetch(): Response {

@@ -39,6 +39,7 @@ export function ragDeps(c: Context<GatewayEnv>): RagDeps {
   return {
     vectors: env.VECTORIZE ? vectorizeStores(env.VECTORIZE) : localVectorStores(env.VECTOR_INDEX),
     documents: env.DOCUMENT_REGISTRY,
+    lexical: env.LEXICAL_INDEX,
     embedder,
     settings: tenant.rag,
     reranker: tenant.rag.rerank

@@ -3,6 +3,7 @@ import { TenantCache } from '@aigw/cache';
 import {
   DocumentRegistry,
   NO_ANSWER_TEXT,
+  NO_TERMS_TEXT,
   applyBlocklist,
   buildRagPrompt,
   clampTopK,
@@ -84,8 +85,8 @@ export async function searchAnswer(c: Context<GatewayEnv>, input: SearchInput): 
     estimated: false,
   };
   if (retrieved.passages.length === 0) {
-    // Nothing relevant: say so rather than let a model invent an answer.
-    answer = NO_ANSWER_TEXT;
+    // Nothing relevant (or nothing to search for): say so rather than let a model invent an answer.
+    answer = retrieved.unsearchable ? NO_TERMS_TEXT : NO_ANSWER_TEXT;
     sources = [];
   } else if (model.startsWith('local/')) {
     ({ answer, sources } = extractiveAnswer(input.query, retrieved.passages));

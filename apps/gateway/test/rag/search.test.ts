@@ -53,6 +53,30 @@ describe('ingest and search', () => {
     expect(body.answer).toMatch(/couldn't find/);
   });
 
+  it('answers a question of only common words or punctuation plainly, with no sources', async () => {
+    const { call, ids } = await ragApp();
+    await call(ids.a, 'POST', '/ingest', { documents: CORPUS });
+    for (const query of ['what is it?', '?!?', 'how do I do this']) {
+      const res = await call(ids.a, 'POST', '/search', { query });
+      expect(res.status, query).toBe(200);
+      const body = await res.json<SearchJson>();
+      expect(body.answer).toMatch(/no words to search for/);
+      expect(body).toMatchObject({ sources: [], confidence: 0 });
+    }
+  });
+
+  it('retrieves with the mode each tenant chose', async () => {
+    // Tenant a searches lexically only; tenant b has the default (hybrid).
+    const { call, ids } = await ragApp({ a: { rag: { retrieval: 'lexical' } } });
+    for (const id of [ids.a, ids.b]) await call(id, 'POST', '/ingest', { documents: CORPUS });
+    // A misspelling shares only character trigrams with the text: vectors see it, BM25 does not.
+    const query = { query: 'two-factr authentcation' };
+    const lexical = await (await call(ids.a, 'POST', '/search', query)).json<SearchJson>();
+    const hybrid = await (await call(ids.b, 'POST', '/search', query)).json<SearchJson>();
+    expect(lexical.sources.map((s) => s.documentId)).not.toContain('security');
+    expect(hybrid.sources[0]?.documentId).toBe('security');
+  });
+
   it('serves a repeated (normalised) query from the cache, and never after the corpus changes', async () => {
     const { call, ids } = await ragApp();
     await call(ids.a, 'POST', '/ingest', { documents: CORPUS });

@@ -65,6 +65,12 @@ export const ERROR_CODES = {
     openaiType: 'invalid_request_error',
     message: "The index was built with a different embedder or dimension than the tenant's current one.",
   },
+  index_full: {
+    status: 409,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: "The tenant's search index is at its size limit (rag.maxChunks); delete documents or raise it.",
+  },
   rate_limited: {
     status: 429,
     kind: 'user',

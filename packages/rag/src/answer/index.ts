@@ -4,7 +4,7 @@ export { extractCitations, stripUnknownCitations } from './citations.ts';
 export type { Citation, CitationResult } from './citations.ts';
 export { computeConfidence } from './confidence.ts';
 export type { Confidence, ConfidenceInput } from './confidence.ts';
-export { NO_ANSWER_TEXT, isNoAnswer, noAnswer } from './no-answer.ts';
+export { NO_ANSWER_TEXT, NO_TERMS_TEXT, isNoAnswer, noAnswer } from './no-answer.ts';
 export { REDACTED, applyBlocklist } from './blocklist.ts';
 export type { BlocklistResult } from './blocklist.ts';
 export { suggestFollowUps } from './follow-ups.ts';

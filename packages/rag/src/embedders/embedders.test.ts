@@ -124,7 +124,10 @@ describe('createEmbedder and settings', () => {
       overlapTokens: 32,
       topK: 5,
       scoreFloor: 0.2,
+      retrieval: 'hybrid',
+      fusion: 'weighted',
       rerank: true,
+      maxChunks: 100_000,
       cacheTtlSeconds: 300,
       blocklist: [],
     });
@@ -134,6 +137,7 @@ describe('createEmbedder and settings', () => {
     expect(() => resolveRagSettings({ cacheTtlSeconds: 30 })).toThrow();
     expect(() => resolveRagSettings({ chunkTokens: 64, overlapTokens: 40 })).toThrow();
     expect(() => resolveRagSettings({ embedder: 'workers-ai/@cf/nope' })).toThrow();
+    expect(() => resolveRagSettings({ retrieval: 'semantic' as 'hybrid' })).toThrow();
     expect(() => resolveRagSettings({ embedder: 'openai/text-embedding-3-small' })).toThrow();
     expect(
       resolveRagSettings({ embedder: 'openai/text-embedding-3-small', embedderDimensions: 1536 }).embedder,

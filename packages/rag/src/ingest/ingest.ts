@@ -98,6 +98,12 @@ export const RESERVED_METADATA_KEYS = [
 const UPSERT_BATCH = 1000;
 
 /**
+ * Part of every content hash: documents ingested before the lexical index existed hash
+ * differently, so re-ingesting them indexes them instead of skipping them as unchanged.
+ */
+const INDEX_VERSION = 'hybrid-1';
+
+/**
  * Ingests documents for one tenant. A document whose content hash is unchanged is skipped; a
  * changed one is re-chunked and re-embedded, its vectors overwritten, and chunks it no longer has
  * deleted; every change bumps the corpus version. Each document succeeds or fails on its own.
@@ -107,7 +113,7 @@ export async function ingestDocuments(
   scope: TenantScope,
   docs: unknown[],
 ): Promise<IngestResult> {
-  const { registry, index } = openTenant(deps, scope);
+  const { registry, index, lexical } = openTenant(deps, scope);
   const tenant = assertScope(scope);
   const result: IngestResult = {
     added: [],
@@ -140,30 +146,54 @@ export async function ingestDocuments(
       );
       const embeddings = await deps.embedder.embed(inputs);
       const ids = await Promise.all(chunks.map((chunk) => vectorId(tenant, doc.id, chunk.index)));
-      const vectors = chunks.map((chunk, i) => ({
-        id: ids[i] ?? '',
-        values: embeddings[i] ?? [],
-        metadata: chunkMetadata(tenant.tenantId, doc, chunk.index, chunk.headings, chunk.text),
-      }));
-      for (let start = 0; start < vectors.length; start += UPSERT_BATCH) {
-        await index.upsert(vectors.slice(start, start + UPSERT_BATCH));
-      }
-      // Chunks the new version no longer has; ids are positional, so the rest were overwritten.
-      const stale = (existing?.chunkIds ?? []).filter((id) => !ids.includes(id));
-      if (stale.length > 0) await index.deleteByIds(stale);
-      result.corpusVersion = await registry.commit(
-        {
-          id: doc.id,
-          title: doc.title ?? null,
-          url: doc.url ?? null,
-          source: doc.source ?? null,
-          hash,
-          chunkIds: ids,
-          metadata: doc.metadata ?? null,
-          embedder: deps.embedder.id,
-        },
-        deps.embedder,
+      const metadata = chunks.map((chunk) =>
+        chunkMetadata(tenant.tenantId, doc, chunk.index, chunk.headings, chunk.text),
       );
+      // The lexical index first: it refuses a document that would take it past the tenant's
+      // bound before anything of the document is written anywhere.
+      await lexical.replaceDocument(
+        doc.id,
+        chunks.map((chunk, i) => ({
+          id: ids[i] ?? '',
+          chunk: chunk.index,
+          title: doc.title ?? null,
+          heading: chunk.headings.join(' > '),
+          text: chunk.text,
+          metadata: metadata[i] ?? {},
+        })),
+        deps.settings.maxChunks,
+      );
+      try {
+        const vectors = chunks.map((_chunk, i) => ({
+          id: ids[i] ?? '',
+          values: embeddings[i] ?? [],
+          metadata: metadata[i] ?? {},
+        }));
+        for (let start = 0; start < vectors.length; start += UPSERT_BATCH) {
+          await index.upsert(vectors.slice(start, start + UPSERT_BATCH));
+        }
+        // Chunks the new version no longer has; ids are positional, so the rest were overwritten.
+        const stale = (existing?.chunkIds ?? []).filter((id) => !ids.includes(id));
+        if (stale.length > 0) await index.deleteByIds(stale);
+        result.corpusVersion = await registry.commit(
+          {
+            id: doc.id,
+            title: doc.title ?? null,
+            url: doc.url ?? null,
+            source: doc.source ?? null,
+            hash,
+            chunkIds: ids,
+            metadata: doc.metadata ?? null,
+            embedder: deps.embedder.id,
+          },
+          deps.embedder,
+        );
+      } catch (error) {
+        // A new document that did not make it into the registry must not be found by lexical
+        // search either. A changed one keeps its new text there until a retry completes it.
+        if (!existing) await lexical.deleteDocument(doc.id).catch(() => undefined);
+        throw error;
+      }
       result.chunks += chunks.length;
       (existing ? result.updated : result.added).push(doc.id);
     } catch (error) {
@@ -175,16 +205,20 @@ export async function ingestDocuments(
   return result;
 }
 
-/** Removes a document's vectors, then its registry entry (so a failed vector delete can be retried). */
+/**
+ * Removes a document's vectors and lexical entries, then its registry entry (so a failed delete
+ * can be retried: the registry still names the document until both indexes have let it go).
+ */
 export async function deleteDocument(
   deps: RagDeps,
   scope: TenantScope,
   documentId: string,
 ): Promise<{ id: string; chunks: number; corpusVersion: number }> {
-  const { registry, index } = openTenant(deps, scope);
+  const { registry, index, lexical } = openTenant(deps, scope);
   const record = await registry.get(documentId);
   if (!record) throw new GatewayError('not_found', `No document "${documentId}" for this tenant.`);
   await index.deleteByIds(record.chunkIds);
+  await lexical.deleteDocument(documentId);
   const { corpusVersion } = await registry.remove(documentId);
   return { id: documentId, chunks: record.chunkIds.length, corpusVersion };
 }
@@ -243,6 +277,7 @@ function contentHash(doc: IngestDocument, deps: RagDeps): Promise<string> {
       source: doc.source ?? null,
       metadata: doc.metadata ?? null,
       embedder: deps.embedder.id,
+      index: INDEX_VERSION,
       chunkTokens: deps.settings.chunkTokens,
       overlapTokens: deps.settings.overlapTokens,
     }),

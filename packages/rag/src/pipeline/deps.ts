@@ -1,4 +1,5 @@
 import type { Embedder } from '../embedders/index.ts';
+import { LexicalIndex, type LexicalIndexDO } from '../lexical/index.ts';
 import { DocumentRegistry, type DocumentRegistryDO } from '../registry/index.ts';
 import type { Reranker } from '../retrieval/rerank/index.ts';
 import { assertScope, type TenantScope } from '../scope/index.ts';
@@ -19,6 +20,8 @@ export type VectorStoreFactory = (scope: TenantScope) => VectorStore;
 export interface RagDeps {
   vectors: VectorStoreFactory;
   documents: DurableObjectNamespace<DocumentRegistryDO>;
+  /** The per-tenant lexical index, which also holds every chunk's text. */
+  lexical: DurableObjectNamespace<LexicalIndexDO>;
   embedder: Embedder;
   settings: RagSettings;
   /** Used when `settings.rerank` is on; without one, vector order is kept. */
@@ -39,11 +42,14 @@ export function vectorizeStores(binding: VectorizeBinding): VectorStoreFactory {
   };
 }
 
-/** The tenant's registry and vector index, wired together (the registry is the index manifest). */
+/**
+ * The tenant's registry, vector index and lexical index, wired together (the registry is the
+ * vector index's manifest).
+ */
 export function openTenant(
   deps: RagDeps,
   scope: TenantScope,
-): { registry: DocumentRegistry; index: TenantVectorIndex } {
+): { registry: DocumentRegistry; index: TenantVectorIndex; lexical: LexicalIndex } {
   const checked = assertScope(scope);
   const registry = new DocumentRegistry(deps.documents, checked);
   const index = new TenantVectorIndex({
@@ -52,5 +58,5 @@ export function openTenant(
     embedder: deps.embedder,
     manifest: registry,
   });
-  return { registry, index };
+  return { registry, index, lexical: new LexicalIndex(deps.lexical, checked) };
 }

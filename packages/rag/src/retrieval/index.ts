@@ -1,4 +1,6 @@
-export { clampTopK, passageText, retrieve, retrieveRequestSchema, scopeFilter } from './retrieve.ts';
-export type { Passage, RetrieveRequest, RetrieveResult } from './retrieve.ts';
+export { clampTopK, retrieve, retrieveRequestSchema, scopeFilter } from './retrieve.ts';
+export { passageText } from './passage.ts';
+export type { RetrieveRequest, RetrieveResult } from './retrieve.ts';
+export type { Passage } from './passage.ts';
 export { LexicalReranker, WorkersAiReranker } from './rerank/index.ts';
-export type { RerankCandidate, RerankScore, Reranker } from './rerank/index.ts';
+export type { RerankCandidate, RerankContext, RerankScore, Reranker } from './rerank/index.ts';

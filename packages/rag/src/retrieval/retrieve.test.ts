@@ -45,7 +45,7 @@ describe('retrieve', async () => {
     await expect(retrieve(deps, scope, { query: '   ' })).rejects.toMatchObject({ code: 'invalid_request' });
   });
 
-  it('runs the rerank hook over the candidates and keeps its order', async () => {
+  it('runs the rerank hook over the fused candidates and keeps its order', async () => {
     const seen: number[] = [];
     const reverse: Reranker = {
       id: 'test/reverse-rank',
@@ -58,9 +58,14 @@ describe('retrieve', async () => {
       query: 'harbour moorings',
       topK: 3,
     });
-    expect(seen).toEqual([20]);
+    // Every document matches: the whole pool (beyond topK) reaches the reranker.
+    expect(seen).toEqual([DOCS.length]);
     expect(result.reranked).toBe(true);
-    expect(result.passages.map((p) => p.rerankScore)).toEqual([19, 18, 17]);
+    expect(result.passages.map((p) => p.rerankScore)).toEqual([
+      DOCS.length - 1,
+      DOCS.length - 2,
+      DOCS.length - 3,
+    ]);
     const off = await retrieve(
       { ...deps, reranker: reverse, settings: { ...deps.settings, rerank: false } },
       scope,
@@ -70,14 +75,27 @@ describe('retrieve', async () => {
       },
     );
     expect(off.reranked).toBe(false);
-    expect(seen).toEqual([20]);
+    expect(seen).toEqual([DOCS.length]);
   });
 
   it('drops passages under the score floor', async () => {
-    const strict = { ...deps, settings: { ...deps.settings, scoreFloor: 0.99 } };
+    // Vector mode: the floor is on cosine similarity.
+    const strict = {
+      ...deps,
+      settings: { ...deps.settings, retrieval: 'vector' as const, scoreFloor: 0.99 },
+    };
     const result = await retrieve(strict, scope, { query: 'boats' });
     expect(result.passages).toEqual([]);
     expect(result.belowFloor).toBe(result.candidates);
+    // Hybrid: on the better of cosine and the share of the question a passage holds. Every note
+    // has "boats", none has "submarines", so half of the question's weight is the most any holds.
+    const hybrid = { ...deps, settings: { ...deps.settings, scoreFloor: 0.6 } };
+    const half = await retrieve(hybrid, scope, { query: 'boats submarines' });
+    expect(half.passages).toEqual([]);
+    expect(half.candidates).toBeGreaterThan(0);
+    const all = await retrieve(hybrid, scope, { query: 'boats moorings' });
+    expect(all.passages.length).toBeGreaterThan(0);
+    for (const passage of all.passages) expect(passage.score).toBeCloseTo(1, 6);
   });
 });
 

@@ -3,6 +3,11 @@ import { WORKERS_AI_EMBEDDING_MODELS } from './embedding-models.ts';
 
 const KV_MIN_TTL_SECONDS = 60;
 
+export const RETRIEVAL_MODES = ['hybrid', 'vector', 'lexical'] as const;
+export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
+export const FUSION_METHODS = ['rrf', 'weighted'] as const;
+export type FusionMethod = (typeof FUSION_METHODS)[number];
+
 /**
  * An embedder id: `local/hash-<dimensions>` (offline, computed by our code),
  * `workers-ai/<model>` (the AI binding), or `<provider>/<model>` naming an OpenAI-compatible
@@ -54,11 +59,31 @@ export const ragSettingsSchema = z
       .min(-1)
       .max(1)
       .default(0.2)
-      .describe('Cosine similarity below which a passage is not used; with none left, there is no answer.'),
+      .describe(
+        'Relevance (cosine similarity, or the share of the question found in the passage) below which a passage is not used; with none left, there is no answer.',
+      ),
+    retrieval: z
+      .enum(RETRIEVAL_MODES)
+      .default('hybrid')
+      .describe(
+        'hybrid: lexical (BM25) and vector candidates, fused; vector: embeddings only; lexical: BM25 only.',
+      ),
+    fusion: z
+      .enum(FUSION_METHODS)
+      .default('weighted')
+      .describe(
+        'How hybrid retrieval merges its candidate lists (BM25 chunks, vectors, whole documents): weighted (normalised scores) or rrf (reciprocal rank).',
+      ),
     rerank: z
       .boolean()
       .default(true)
       .describe('Rerank candidates (lexical offline, Workers AI in production).'),
+    maxChunks: z
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(100_000)
+      .describe('Most chunks the search index holds; an ingest past it fails with index_full.'),
     cacheTtlSeconds: z
       .int()
       .min(KV_MIN_TTL_SECONDS)
