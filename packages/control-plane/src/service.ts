@@ -46,7 +46,7 @@ function author(ctx: ControlPlaneContext) {
 }
 
 /** Scopes the object must find on a key before changing it: the caller's (null for the operator). */
-const allowedScopes = (grantor: Grantor) => (grantor.kind === 'operator' ? null : grantor.key.scopes);
+const allowedScopes = (grantor: Grantor) => (grantor.kind === 'operator' ? null : grantor.caller.key.scopes);
 
 /** Ids that cannot be runtime keys (config key ids, typos) are simply not found. */
 function checkedId(keyId: string): string {

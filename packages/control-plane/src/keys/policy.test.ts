@@ -99,7 +99,7 @@ describe('key policy', () => {
 
   it('refuses a scope the calling key does not hold with 403, and limits past its own with 400', () => {
     const caller = effectiveCaller(limited, stored({ rates: { requests: { rate: 30, burst: 3 } } }), 'h');
-    const grantor: Grantor = { kind: 'key', key: caller.key, view: caller.tenant };
+    const grantor: Grantor = { kind: 'key', caller };
     const escalation = refusal(() =>
       checkCreate({ name: 'x', scopes: ['chat', 'admin'] }, limited, grantor, NOW),
     );
@@ -117,13 +117,15 @@ describe('key policy', () => {
     expect(past.details?.issues?.[0]).toMatchObject({ path: ['rates', 'requests', 'rate'], maximum: 30 });
   });
 
-  it("gives a runtime caller's children its own models and limits unless they ask for less", () => {
+  it("gives a tenant key's children its own models and limits unless they ask for less", () => {
     const own = stored({ models: ['local/echo-1'], budget: { tokensPerDay: 1000 } });
-    const caller = effectiveCaller(limited, own, 'h');
-    const grantor: Grantor = { kind: 'key', key: caller.key, view: caller.tenant, runtime: own };
+    const grantor: Grantor = { kind: 'key', caller: effectiveCaller(limited, own, 'h') };
     expect(checkCreate({ name: 'child', scopes: ['chat'] }, limited, grantor, NOW)).toMatchObject({
       models: ['local/echo-1'],
-      budget: { tokensPerDay: 1000 },
+      // Its own 1000 tokens a day, with the tenant's per-key $5 a month.
+      budget: { tokensPerDay: 1000, usdPerMonth: 5 },
+      // It set no rate of its own: the tenant's per-key rate within the tenant's, the ceiling.
+      rates: { requests: { rate: 120, burst: 10 } },
     });
     const wider = refusal(() => checkUpdate({ models: null }, limited, grantor, NOW));
     expect(wider.code).toBe('invalid_request');

@@ -1,7 +1,7 @@
 import { GatewayError, invalidRequestFrom, type ValidationIssue } from '@aigw/core';
 import type { RateLimit } from '@aigw/limits/settings';
-import type { ApiKeyConfig, Scope, TenantConfig } from '@aigw/tenancy';
-import type { CreateKeyInput, KeyBudget, KeyRates, StoredKey, UpdateKeyInput } from './schema.ts';
+import type { AuthContext, Scope, TenantConfig } from '@aigw/tenancy';
+import type { CreateKeyInput, KeyBudget, KeyRates, UpdateKeyInput } from './schema.ts';
 
 /**
  * What a runtime key may be given. Two ceilings apply: the tenant's (its reviewed config: the
@@ -10,22 +10,16 @@ import type { CreateKeyInput, KeyBudget, KeyRates, StoredKey, UpdateKeyInput } f
  * scope the caller lacks is a permission it does not have (403 `insufficient_scope`).
  */
 
-/** Who is changing keys: the operator (any tenant, up to its config), or one of the tenant's keys. */
-export type Grantor =
-  | { kind: 'operator' }
-  | {
-      kind: 'key';
-      key: ApiKeyConfig;
-      /** The caller's tenant as its request sees it (narrowed by the caller's own limits). */
-      view: TenantConfig;
-      /** The caller's own record when it is a runtime key: what keys it creates inherit. */
-      runtime?: StoredKey | undefined;
-    };
+/**
+ * Who is changing keys: the operator (any tenant, up to its config), or one of the tenant's keys,
+ * as its request resolved it (for a runtime key, a tenant view already narrowed by its limits).
+ */
+export type Grantor = { kind: 'operator' } | { kind: 'key'; caller: AuthContext };
 
 export const OPERATOR = 'operator';
 
 export function grantorId(grantor: Grantor): string {
-  return grantor.kind === 'operator' ? OPERATOR : grantor.key.id;
+  return grantor.kind === 'operator' ? OPERATOR : grantor.caller.key.id;
 }
 
 export interface KeyCeiling {
@@ -70,7 +64,25 @@ export function tenantCeiling(tenant: TenantConfig): KeyCeiling {
 
 export function grantorCeiling(tenant: TenantConfig, grantor: Grantor): KeyCeiling {
   if (grantor.kind === 'operator') return tenantCeiling(tenant);
-  return ceilingOf(grantor.view, grantor.key.scopes, grantor.key.id);
+  const { tenant: view, key } = grantor.caller;
+  return ceilingOf(view, key.scopes, key.id);
+}
+
+/**
+ * What a key made by a tenant key gets when the request leaves a field out: the caller's own
+ * narrower models, its runtime limits and its budget, so leaving a field out never grants more.
+ */
+function inherited(tenant: TenantConfig, grantor: Grantor): Pick<KeyFields, 'models' | 'rates' | 'budget'> {
+  if (grantor.kind === 'operator') return { models: null, rates: {}, budget: {} };
+  const { tenant: view, key, source, tokenRate } = grantor.caller;
+  const narrower = view.models.allowed.length < tenant.models.allowed.length;
+  const requests =
+    source === 'runtime' ? tighterRate(view.limits.rates.key, view.limits.rates.tenant) : undefined;
+  return {
+    models: narrower ? [...view.models.allowed] : null,
+    rates: { ...(requests ? { requests } : {}), ...(tokenRate ? { tokens: tokenRate } : {}) },
+    budget: view.limits.budgets.keys[key.id] ?? {},
+  };
 }
 
 /** The normalised fields a create or update stores. */
@@ -203,24 +215,21 @@ function checkFields(fields: Partial<KeyFields>, tenant: KeyCeiling, grantor: Ke
 const parseTime = (value: string | null | undefined): number | null | undefined =>
   value === undefined || value === null ? value : Date.parse(value);
 
-/** A create request, checked and normalised; a runtime grantor's own limits are the defaults. */
+/** A create request, checked and normalised; a tenant key's own limits are the defaults. */
 export function checkCreate(
   input: CreateKeyInput,
   tenant: TenantConfig,
   grantor: Grantor,
   now: number,
 ): KeyFields {
-  const own = grantor.kind === 'key' ? grantor.runtime : undefined;
+  const own = inherited(tenant, grantor);
   const fields: KeyFields = {
     name: input.name,
     scopes: [...new Set(input.scopes)],
-    models: input.models ? [...new Set(input.models)] : (own?.models ?? null),
-    rates: {
-      ...(own?.rates ?? {}),
-      ...(input.rates ?? {}),
-    },
-    budget: { ...(own?.budget ?? {}), ...(input.budget ?? {}) },
-    expiresAt: parseTime(input.expiresAt) ?? own?.expiresAt ?? null,
+    models: input.models ? [...new Set(input.models)] : own.models,
+    rates: { ...own.rates, ...(input.rates ?? {}) },
+    budget: { ...own.budget, ...(input.budget ?? {}) },
+    expiresAt: parseTime(input.expiresAt) ?? null,
     metadata: input.metadata ?? {},
   };
   checkFields(fields, tenantCeiling(tenant), grantorCeiling(tenant, grantor), now);

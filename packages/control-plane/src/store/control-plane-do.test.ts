@@ -121,25 +121,25 @@ describe('ControlPlaneDO keys', () => {
     const admin = unwrap(
       await stub.create({ tenantId, fields: fields({ scopes: ['chat', 'admin'] }), ...author }),
     ).value;
-    for (const call of [
-      stub.revoke({ tenantId, keyId: admin.key.id, allowedScopes: ['chat', 'keys'], ...author }),
-      stub.rotate({
+    const refused = [
+      await stub.revoke({ tenantId, keyId: admin.key.id, allowedScopes: ['chat', 'keys'], ...author }),
+      await stub.rotate({
         tenantId,
         keyId: admin.key.id,
         gracePeriodSeconds: 0,
         allowedScopes: ['chat', 'keys'],
         ...author,
       }),
-      stub.update({
+      await stub.update({
         tenantId,
         keyId: admin.key.id,
         fields: { name: 'x' },
         allowedScopes: ['chat', 'keys'],
         ...author,
       }),
-    ]) {
-      expect(await call).toMatchObject({ ok: false, error: { code: 'insufficient_scope' } });
-    }
+    ];
+    for (const result of refused)
+      expect(result).toMatchObject({ ok: false, error: { code: 'insufficient_scope' } });
   });
 
   it('keeps one consistent store under concurrent creates and revokes, and hands each event out once', async () => {
@@ -147,15 +147,19 @@ describe('ControlPlaneDO keys', () => {
     const stub = stubFor(tenantId);
     const first = await Promise.all(Array.from({ length: 10 }, () => created(tenantId)));
     const ids = first.map((k) => k.key.id);
-    const results = await Promise.all([
-      ...Array.from({ length: 10 }, () => stub.create({ tenantId, fields: fields(), ...author })),
-      ...ids
+    // Creates and revokes (each key revoked twice at once) all in flight together.
+    const creates = Promise.all(
+      Array.from({ length: 10 }, () => stub.create({ tenantId, fields: fields(), ...author })),
+    );
+    const revokes = Promise.all(
+      ids
         .slice(0, 5)
         .flatMap((keyId) => [
           stub.revoke({ tenantId, keyId, allowedScopes: null, ...author }),
           stub.revoke({ tenantId, keyId, allowedScopes: null, ...author }),
         ]),
-    ]);
+    );
+    const [madeNow, revoked] = await Promise.all([creates, revokes]);
     const keys = unwrap(await stub.list({ tenantId }));
     expect(keys).toHaveLength(20);
     expect(new Set(keys.map((k) => k.id)).size).toBe(20);
@@ -165,7 +169,7 @@ describe('ControlPlaneDO keys', () => {
         .map((k) => k.id)
         .sort(),
     ).toEqual(ids.slice(0, 5).sort());
-    const changes = results.map((r) => unwrap(r));
+    const changes = [...madeNow.map((r) => unwrap(r)), ...revoked.map((r) => unwrap(r))];
     expect(changes.filter((c) => c.changed)).toHaveLength(15);
     // Every event of every change was handed out exactly once (none acknowledged yet).
     const seqs = [...first.flatMap((k) => k.events), ...changes.flatMap((c) => c.events)].map((e) => e.seq);
