@@ -85,6 +85,7 @@ export interface KeysWorld {
 }
 
 export interface Isolate {
+  app: ReturnType<typeof createApp>;
   request: (
     path: string,
     init?: { method?: string; key?: string; body?: unknown; headers?: Record<string, string> },
@@ -115,6 +116,7 @@ export async function keysWorld(extra: Partial<TenantConfigInput> = {}): Promise
         controlPlane: { ttlMs: TTL_MS, clock: () => now },
       });
       return {
+        app,
         request: async (path, init = {}) =>
           app.request(
             path,
