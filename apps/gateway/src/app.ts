@@ -11,6 +11,7 @@ import { requestLog } from './middleware/request-log/index.ts';
 import { tenantMiddleware } from './middleware/tenant/index.ts';
 import { OPERATOR_PREFIX, operatorOnly } from './middleware/operator/index.ts';
 import { lazyControlPlaneCache } from './lib/control-plane.ts';
+import { KEYS_PAGE_PATH } from './dashboard/index.ts';
 import { registerKeyRoutes } from './routes/keys/keys.ts';
 import { registerAdminRoutes } from './routes/keys/admin.ts';
 import type { ControlPlaneCacheOptions } from '@aigw/control-plane';
@@ -74,7 +75,14 @@ export interface AppOptions {
 }
 
 /** Paths served without an API key. */
-export const PUBLIC_PATHS = ['/health', OPENAPI_PATH, DOCS_PATH, DASHBOARD_PATH, ...ASSET_PATHS] as const;
+export const PUBLIC_PATHS = [
+  '/health',
+  OPENAPI_PATH,
+  DOCS_PATH,
+  DASHBOARD_PATH,
+  KEYS_PAGE_PATH,
+  ...ASSET_PATHS,
+] as const;
 /**
  * The gateway's reads of its own state, and its public pages: logged like any request, never
  * counted as a tenant's usage (the dashboard polls the first three every few seconds).

@@ -140,7 +140,9 @@ export async function rotateKey(
       ...author(ctx),
     }),
   );
-  // The old secret stays valid for its grace period; cached entries already end with it.
+  // This isolate asks again at once (with no grace period the old secret is refused here at once);
+  // other isolates' entries end with the grace period, or within the TTL.
+  ctx.cache.forgetKey(ctx.tenant.id, id);
   const issued = await delivered(stub, ctx.tenant.id, result, ctx.ledger);
   return { key: toKeyView(issued.key, now), secret: issued.secret };
 }

@@ -14,6 +14,8 @@ import type { GatewayApp, GatewayEnv } from '../../context.ts';
 import { controlPlaneContext } from '../../lib/control-plane.ts';
 import { anyScope } from '../../middleware/tenant/index.ts';
 import { defineKeyRoutes } from './definitions.ts';
+import { createRoute, z } from '@hono/zod-openapi';
+import { DASHBOARD_CSP, KEYS_HTML, KEYS_PAGE_PATH } from '../../dashboard/index.ts';
 
 const routes = defineKeyRoutes(
   '/keys',
@@ -38,7 +40,26 @@ function ownTenant(c: Context<GatewayEnv>): ControlPlaneContext {
 /** `{ ...key, key: secret }`: the answer that holds the plaintext, once. */
 export const withSecret = ({ key, secret }: IssuedKey) => ({ ...key, key: secret });
 
+const pageRoute = createRoute({
+  method: 'get',
+  path: KEYS_PAGE_PATH,
+  tags: ['keys'],
+  summary:
+    'The keys page: list, create (secret shown once), rotate, revoke. Public page; data needs a key with keys or admin.',
+  responses: {
+    200: {
+      description: 'A self-contained HTML page (no external requests).',
+      content: { 'text/html': { schema: z.string() } },
+    },
+  },
+});
+
 export function registerKeyRoutes(app: GatewayApp): void {
+  app.openapi(pageRoute, (c) => {
+    c.header('content-security-policy', DASHBOARD_CSP);
+    c.header('cache-control', 'no-store');
+    return c.html(KEYS_HTML, 200);
+  });
   app.openapi(routes.create, async (c) =>
     c.json(withSecret(await createKey(ownTenant(c), c.req.valid('json'))), 201),
   );
