@@ -112,11 +112,7 @@ describe('keys CLI arguments', () => {
       /--expires must be an ISO 8601 time/,
     ],
     ['rotate without an id', ['rotate', ...base], /rotate needs --id/],
-    [
-      'a negative grace',
-      ['rotate', ...base, '--id', 'rk-1', '--grace=-5'],
-      /--grace must be a whole number/,
-    ],
+    ['a negative grace', ['rotate', ...base, '--id', 'rk-1', '--grace=-5'], /--grace must be a whole number/],
     ['an unknown option', ['list', ...base, '--force'], /Unknown option '--force'/],
   ];
 

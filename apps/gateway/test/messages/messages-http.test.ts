@@ -107,7 +107,11 @@ describe('refusals on /v1/messages', () => {
       ask('x', { tool_choice: { type: 'any' } }),
       /tool_choice\.type: only tool_choice "auto" and "none"/,
     ],
-    ['a server tool', ask('x', { tools: [{ type: 'web_search_20250305', name: 'web_search' }] }), /tools\[0\]\.type/],
+    [
+      'a server tool',
+      ask('x', { tools: [{ type: 'web_search_20250305', name: 'web_search' }] }),
+      /tools\[0\]\.type/,
+    ],
     ['a temperature above Anthropic\u2019s 1', ask('x', { temperature: 1.5 }), /temperature/],
     [
       'an unknown role',
