@@ -98,7 +98,12 @@ describe('/keys: runtime keys of the caller’s own tenant', () => {
       after: { name: 'billing v2' },
     });
     const ledger = JSON.stringify(audit);
-    for (const plaintext of [created.key, rotated.key]) expect(ledger).not.toContain(plaintext.slice(-32));
+    // Nor in the request log of any request above (creating, using, rotating, revoking).
+    for (const plaintext of [created.key, rotated.key]) {
+      expect(ledger).not.toContain(plaintext.slice(-32));
+      expect(gw.logs()).not.toContain(plaintext.slice(-32));
+    }
+    expect(gw.logs()).toContain(created.id);
     expect(await json(await gw.request('/audit/verify', { key: admin }), 200)).toMatchObject({
       ok: true,
       entries: 4,

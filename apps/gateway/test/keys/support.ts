@@ -86,6 +86,8 @@ export interface KeysWorld {
 
 export interface Isolate {
   app: ReturnType<typeof createApp>;
+  /** Every request log line this isolate wrote (errors included), as JSON text. */
+  logs: () => string;
   request: (
     path: string,
     init?: { method?: string; key?: string; body?: unknown; headers?: Record<string, string> },
@@ -110,13 +112,15 @@ export async function keysWorld(extra: Partial<TenantConfigInput> = {}): Promise
     configKey: (tenant, keyId) => `gwk_${tenant}_${keyId}`,
     isolate: () => {
       let now = Date.now();
+      const lines: unknown[] = [];
       const app = createApp({
         registry,
-        logSink: () => undefined,
+        logSink: (line) => lines.push(line),
         controlPlane: { ttlMs: TTL_MS, clock: () => now },
       });
       return {
         app,
+        logs: () => JSON.stringify(lines),
         request: async (path, init = {}) =>
           app.request(
             path,
