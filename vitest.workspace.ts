@@ -11,6 +11,7 @@ export const projects = [
   'packages/tools',
   'packages/rag',
   'packages/cache',
+  'packages/control-plane',
   'packages/nx-plugin',
   'scripts',
   // Headless chromium against the gateway in workerd; needs /usr/bin/chromium and playwright-core.

@@ -1,7 +1,8 @@
 // `npm run bench`: the gateway against a bare pass-through Worker, both in workerd through the
 // Miniflare API, both in front of the same fast fake OpenAI-compatible upstream, in one run
 // (suite `core`); then what rate limits, budgets and sessions cost (suite `limits`) and the
-// retrieval figures (suite `rag`), on the same gateway process.
+// retrieval figures (suite `rag`), and runtime keys against config keys (suite `keys`), on the
+// same gateway process.
 // Prints tables and writes bench/results/<timestamp>.json. Not a test: it never fails on a
 // missed target. See docs/performance.md for what each figure means.
 import { execFileSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import { renderLimitsReport, runLimitsSuite } from './lib/limits.mjs';
 import { prepareBaseline } from './lib/baseline.mjs';
 import { runRagSuite } from './lib/rag.mjs';
 import { renderRagReport } from './lib/rag-report.mjs';
+import { renderKeysReport, runKeysSuite } from './lib/keys.mjs';
 import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
 import { SCENARIOS, probe } from './lib/scenarios.mjs';
 import { suiteTenants } from './lib/tenants.mjs';
@@ -30,7 +32,7 @@ import {
 } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SUITES = ['core', 'limits', 'rag'];
+const SUITES = ['core', 'limits', 'rag', 'keys'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -52,7 +54,8 @@ const HELP = `Usage: node bench/run.mjs [options]
                          core: the gateway against a bare Worker; limits: chat with rate
                          limits, budget and sessions on versus off, limiter decisions per
                          second; rag: local index query latency, ingestion, /search cold
-                         versus cached
+                         versus cached; keys: a runtime key against a config key (cached,
+                         uncached) and the revocation bound in effect
   --rag-baseline <ref>   also build the gateway of this commit and measure its ingestion and
                          /search first, in the same run (suite rag), e.g. the branch point
   --rag-no-index         suite rag without the local index's own latency table (ingestion and
@@ -377,6 +380,20 @@ try {
     });
     suiteResults['rag'] = rag;
     console.log(`\nRetrieval\n\n${renderRagReport(rag)}\n`);
+  }
+
+  if (suites.includes('keys')) {
+    const vars = /** @type {Record<string, unknown>} */ (gatewayBindings.bindings ?? {});
+    const keys = await runKeysSuite({
+      gateway,
+      upstream,
+      operatorKey: String(vars['OPERATOR_API_KEY'] ?? ''),
+      ttlMs: Number(vars['CONTROL_PLANE_CACHE_TTL_MS'] ?? 5000),
+      options,
+      log,
+    });
+    suiteResults['keys'] = keys;
+    console.log(`\n${renderKeysReport(keys)}\n`);
   }
 
   const report = {

@@ -17,7 +17,7 @@ console.log(`
   AI gateway (development) → ${url}
 
   Demo tenants and keys (development only):
-    acme    gwk_demo_acme     scopes: chat search ingest tools admin
+    acme    gwk_demo_acme     scopes: chat search ingest tools keys admin
     globex  gwk_demo_globex   scopes: chat search ingest   (rate-limited, daily token budget)
 
   Try:  curl -s ${url}/tenant -H "Authorization: Bearer gwk_demo_acme"

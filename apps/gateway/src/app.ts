@@ -9,6 +9,12 @@ import { rateLimit } from './middleware/rate-limit/index.ts';
 import { requestIds } from './middleware/request-id/index.ts';
 import { requestLog } from './middleware/request-log/index.ts';
 import { tenantMiddleware } from './middleware/tenant/index.ts';
+import { OPERATOR_PREFIX, operatorOnly } from './middleware/operator/index.ts';
+import { lazyControlPlaneCache } from './lib/control-plane.ts';
+import { KEYS_PAGE_PATH } from './dashboard/index.ts';
+import { registerKeyRoutes } from './routes/keys/keys.ts';
+import { registerAdminRoutes } from './routes/keys/admin.ts';
+import type { ControlPlaneCacheOptions } from '@aigw/control-plane';
 import { ASSET_PATHS, registerAssetRoutes } from './routes/assets.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerTenantRoutes, registerTenantUsageRoutes } from './routes/tenant.ts';
@@ -23,7 +29,7 @@ import { registerEmbeddingRoutes } from './routes/rag/embeddings.ts';
 import { registerSearchRoutes } from './routes/rag/search.ts';
 import { registerToolRoutes } from './routes/tools/tools.ts';
 import { registerSpeechRoutes } from './routes/tts.ts';
-import { ADMIN_USAGE_PATH, DASHBOARD_PATH, SERIES_PATH, registerUsageRoutes } from './routes/usage.ts';
+import { DASHBOARD_PATH, SERIES_PATH, registerUsageRoutes } from './routes/usage.ts';
 import { CircuitBreakers } from '@aigw/ai';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
@@ -35,6 +41,8 @@ export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerTenantRoutes,
   registerTenantUsageRoutes,
   registerUsageRoutes,
+  registerKeyRoutes,
+  registerAdminRoutes,
   registerNativeChatRoutes,
   registerSessionRoutes,
   registerOpenAIRoutes,
@@ -59,17 +67,27 @@ export interface AppOptions {
   upstreamFetch?: typeof fetch;
   /** Circuit breakers; one set per app (per isolate in production). */
   breakers?: CircuitBreakers;
+  /**
+   * The control plane's per-isolate cache: its TTL (default the `CONTROL_PLANE_CACHE_TTL_MS` var,
+   * else 5 s) and clock (tests drive it to cross the revocation bound). One cache per app.
+   */
+  controlPlane?: ControlPlaneCacheOptions;
 }
 
 /** Paths served without an API key. */
-export const PUBLIC_PATHS = ['/health', OPENAPI_PATH, DOCS_PATH, DASHBOARD_PATH, ...ASSET_PATHS] as const;
+export const PUBLIC_PATHS = [
+  '/health',
+  OPENAPI_PATH,
+  DOCS_PATH,
+  DASHBOARD_PATH,
+  KEYS_PAGE_PATH,
+  ...ASSET_PATHS,
+] as const;
 /**
  * The gateway's reads of its own state, and its public pages: logged like any request, never
  * counted as a tenant's usage (the dashboard polls the first three every few seconds).
  */
 export const OWN_READ_PATHS = ['/tenant', '/tenant/usage', SERIES_PATH, ...PUBLIC_PATHS] as const;
-/** Paths with their own authentication (the operator key), skipped by the tenant middleware. */
-export const OPERATOR_PATHS = [ADMIN_USAGE_PATH] as const;
 
 export function createApp(options: AppOptions): GatewayApp {
   const app = new OpenAPIHono<GatewayEnv>({
@@ -89,6 +107,7 @@ export function createApp(options: AppOptions): GatewayApp {
     upstreamFetch:
       options.upstreamFetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)),
     breakers: options.breakers ?? new CircuitBreakers(),
+    controlPlane: lazyControlPlaneCache(options.controlPlane),
   };
 
   app.onError(onError);
@@ -139,10 +158,13 @@ export function createApp(options: AppOptions): GatewayApp {
   );
   app.use(
     tenantMiddleware({
-      publicPaths: [...PUBLIC_PATHS, ...OPERATOR_PATHS],
+      publicPaths: PUBLIC_PATHS,
+      skipPrefixes: [OPERATOR_PREFIX],
       ...(options.now ? { now: options.now } : {}),
     }),
   );
+  // Every path under /admin/ is the operator's, unknown ones included (they need the key to 404).
+  app.use(`${OPERATOR_PREFIX}*`, operatorOnly());
   app.use(rateLimit());
   app.use(tenantBodyLimit());
 

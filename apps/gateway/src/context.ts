@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiKeyConfig, TenantConfig, TenantRegistry } from '@aigw/tenancy';
+import type { ApiKeyConfig, AuthContext, TenantConfig, TenantRegistry } from '@aigw/tenancy';
+import type { ControlPlaneCache } from '@aigw/control-plane';
 import type { ErrorCode, LogSink } from '@aigw/core';
 import type { CircuitBreakers } from '@aigw/ai';
 import type { UsageRecord } from '@aigw/observability';
@@ -9,6 +10,8 @@ export interface GatewayServices {
   /** The fetch used for model upstreams; the network boundary. */
   upstreamFetch: typeof fetch;
   breakers: CircuitBreakers;
+  /** This isolate's memory of the control plane (runtime keys, tenant switches); made on first use. */
+  controlPlane: (env: Env) => ControlPlaneCache;
 }
 
 /** Everything a handler may read from the context; set by middleware, typed everywhere. */
@@ -23,6 +26,11 @@ export interface GatewayVariables {
   tenant: TenantConfig;
   /** The API key the tenant was resolved from. */
   apiKey: ApiKeyConfig;
+  /**
+   * The whole resolution: `tenant` and `apiKey` again, where the key is kept (config or runtime)
+   * and a runtime key's own token rate. For a runtime key `tenant` is already narrowed by it.
+   */
+  caller: AuthContext;
   /** The error code of the response, for the request log line. */
   errorCode: ErrorCode;
   services: GatewayServices;
@@ -46,13 +54,15 @@ export type GatewayApp = OpenAPIHono<GatewayEnv>;
 export function optionalCaller(c: { get<K extends keyof GatewayVariables>(key: K): GatewayVariables[K] }): {
   tenant?: TenantConfig;
   apiKey?: ApiKeyConfig;
+  caller?: AuthContext;
   errorCode?: ErrorCode;
   usage?: Promise<UsageRecord>;
 } {
   // Hono types variables as always set; before their middleware runs they are undefined.
   const tenant: TenantConfig | undefined = c.get('tenant');
   const apiKey: ApiKeyConfig | undefined = c.get('apiKey');
+  const caller: AuthContext | undefined = c.get('caller');
   const errorCode: ErrorCode | undefined = c.get('errorCode');
   const usage: Promise<UsageRecord> | undefined = c.get('usage');
-  return { tenant, apiKey, errorCode, usage };
+  return { tenant, apiKey, caller, errorCode, usage };
 }

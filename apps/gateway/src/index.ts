@@ -13,3 +13,4 @@ export { BudgetDO, RateLimiterDO } from '@aigw/limits';
 export { DocumentRegistryDO, LexicalIndexDO, VectorIndexDO } from '@aigw/rag';
 export { AuditLedgerDO } from '@aigw/tools';
 export { UsageStoreDO } from '@aigw/observability';
+export { ControlPlaneDO } from '@aigw/control-plane';

@@ -128,7 +128,12 @@ describe('operator view', () => {
       { ...env, OPERATOR_API_KEY: operatorKey },
     );
     expect(asTenant.status).toBe(401);
-    const unset = await app.request(path, { headers: { authorization: `Bearer ${operatorKey}` } }, env);
+    // Development sets a published operator key (wrangler.jsonc); without any key: misconfigured.
+    const unset = await app.request(
+      path,
+      { headers: { authorization: `Bearer ${operatorKey}` } },
+      { ...env, OPERATOR_API_KEY: undefined },
+    );
     expect(unset.status).toBe(500);
     expect(await unset.json()).toMatchObject({ error: { code: 'misconfigured' } });
     const ok = await app.request(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId, sha256Hex } from './crypto.ts';
+import { constantTimeEqual, newId, sha256Hex } from './crypto.ts';
 
 describe('crypto helpers', () => {
   it('computes SHA-256 of UTF-8 text', async () => {
@@ -12,5 +12,12 @@ describe('crypto helpers', () => {
     const a = newId('req');
     expect(a).toMatch(/^req_[0-9a-f]{32}$/);
     expect(newId('req')).not.toBe(a);
+  });
+
+  it('compares strings without an early exit, by content and length', () => {
+    expect(constantTimeEqual('abc', 'abc')).toBe(true);
+    expect(constantTimeEqual('abc', 'abd')).toBe(false);
+    expect(constantTimeEqual('abc', 'abcd')).toBe(false);
+    expect(constantTimeEqual('', '')).toBe(true);
   });
 });

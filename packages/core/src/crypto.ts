@@ -18,3 +18,18 @@ export function newId(prefix: string): string {
   crypto.getRandomValues(bytes);
   return `${prefix}_${toHex(bytes)}`;
 }
+
+/**
+ * Compares two strings in time that depends only on their lengths, never on where they first
+ * differ: for digests and keys, where an early exit would let a caller learn a secret byte by byte
+ * from response times. Strings of different lengths are unequal (lengths are not secret here:
+ * every digest and key format has a fixed length).
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  if (left.length !== right.length) return false;
+  let difference = 0;
+  for (let i = 0; i < left.length; i++) difference |= (left[i] ?? 0) ^ (right[i] ?? 0);
+  return difference === 0;
+}

@@ -1,5 +1,5 @@
 export * from './errors/index.ts';
-export { newId, sha256Hex, toHex } from './crypto.ts';
+export { constantTimeEqual, newId, sha256Hex, toHex } from './crypto.ts';
 export { consoleSink } from './log/request-log.ts';
 export type { LogSink, RequestLogLine } from './log/request-log.ts';
 export { tenantIdSchema } from './tenant-id.ts';

@@ -21,7 +21,16 @@ export type { CompileResult, CompiledRegistry, RegistryIssue, TenantSource } fro
 export { TenantRegistry } from './registry/tenant-registry.ts';
 export type { KeyEntry } from './registry/tenant-registry.ts';
 export { extractCredential, generateApiKey, hashApiKey } from './keys/keys.ts';
-export { authenticate, hasScope, requireScope } from './auth/authenticate.ts';
-export type { AuthContext, AuthRequest } from './auth/authenticate.ts';
+export {
+  RUNTIME_KEY_ID,
+  RUNTIME_KEY_ID_PREFIX,
+  newRuntimeKeyId,
+  newRuntimeKeySecret,
+  parseRuntimeKey,
+  runtimeKeyPrefix,
+} from './keys/format.ts';
+export type { RuntimeKeyName } from './keys/format.ts';
+export { authenticate, hasScope, requireAnyScope, requireScope } from './auth/authenticate.ts';
+export type { AuthContext, AuthRequest, RuntimeAuthority, RuntimeKeyQuery } from './auth/authenticate.ts';
 export { DEPLOY_ENVIRONMENTS, deployEnvironmentSchema, deploymentSchema } from './schema/deployment.ts';
 export type { DeployEnvironment, DeploymentConfig, DeploymentConfigInput } from './schema/deployment.ts';

@@ -30,8 +30,17 @@ export type {
 export { TOOL_ARGUMENT_LIMITS, executeTool, isOfflineModel, toolsModelId } from './execute/index.ts';
 export type { ExecuteToolInput, ToolExecution } from './execute/index.ts';
 export { completeStructured } from './model/index.ts';
-export { AuditLedger, AuditLedgerDO, auditLedger, auditEntryInputSchema } from './audit/index.ts';
+export {
+  AuditLedger,
+  AuditLedgerDO,
+  MAX_CHANGE_BYTES,
+  auditChangeSchema,
+  auditLedger,
+  auditEntryInputSchema,
+} from './audit/index.ts';
 export type {
+  AuditChange,
+  AuditChangeInput,
   AuditEntry,
   AuditEntryInput,
   AuditOutcome,

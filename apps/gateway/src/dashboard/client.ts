@@ -8,6 +8,9 @@
  */
 import { FAILED_BEFORE_ROUTING, NO_MODEL, REFUSED_BEFORE_ROUTING } from '@aigw/observability';
 
+/** Where the pages keep the tenant's key: this tab's sessionStorage, shared by the usage and keys pages. */
+export const DASHBOARD_KEY_STORAGE = 'aigw.dashboard.apiKey';
+
 /** How often the page refreshes, ms. */
 export const DASHBOARD_REFRESH_MS = 5000;
 /** The smallest text the charts draw, CSS px (axis ticks, legends, tooltips). */
@@ -19,7 +22,7 @@ const NOT_MODELS = [NO_MODEL, REFUSED_BEFORE_ROUTING, FAILED_BEFORE_ROUTING];
 export const DASHBOARD_SCRIPT = `
 (function () {
   'use strict';
-  var KEY = 'aigw.dashboard.apiKey';
+  var KEY = ${JSON.stringify(DASHBOARD_KEY_STORAGE)};
   var REFRESH_MS = ${DASHBOARD_REFRESH_MS};
   var NOT_MODELS = ${JSON.stringify(NOT_MODELS)};
   var COLORS = { ok: '#2f6fdf', errors: '#d6452f', input: '#2f6fdf', output: '#14a37f', cost: '#b07800',

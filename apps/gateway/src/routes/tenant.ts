@@ -1,8 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SCOPES } from '@aigw/tenancy';
 import { budgetScopes, budgetStub } from '@aigw/limits';
-import type { GatewayApp } from '../context.ts';
+import type { Context } from 'hono';
+import type { GatewayApp, GatewayEnv } from '../context.ts';
 import { errorResponses } from './openapi.ts';
+
+const rateSetting = z.object({ rate: z.int(), burst: z.int() }).nullable();
 
 const tenantSummary = z
   .object({
@@ -19,6 +22,23 @@ const tenantSummary = z
       label: z.string(),
       scopes: z.array(z.enum(SCOPES)),
       expiresAt: z.string().nullable(),
+      kind: z
+        .enum(['config', 'runtime'])
+        .describe(
+          'Where the key is kept: the tenant config (changes by deploy) or the control plane (docs/keys.md).',
+        ),
+      limits: z
+        .object({
+          requests: rateSetting.describe(
+            "This key's requests per minute and burst (the tenant's per-key rate, or tighter).",
+          ),
+          tokens: rateSetting.describe("A runtime key's own tokens per minute and burst."),
+          budget: z
+            .object({ tokensPerDay: z.number().optional(), usdPerMonth: z.number().optional() })
+            .nullable()
+            .describe("This key's own budget, beside the tenant's (GET /tenant/usage has what is used)."),
+        })
+        .describe('What applies to this key on its own; the tenant-wide limits apply too.'),
     }),
   })
   .openapi('TenantSummary');
@@ -34,6 +54,17 @@ const tenantRoute = createRoute({
     ...errorResponses,
   },
 });
+
+/** What applies to the caller's key on its own (figures of the tenant view its requests see). */
+function keyLimits(c: Context<GatewayEnv>) {
+  const { tenant, key, tokenRate } = c.get('caller');
+  const scope = budgetScopes(tenant.limits.budgets, key.id).find((s) => s.keyId === key.id);
+  return {
+    requests: tenant.limits.rates.key ?? null,
+    tokens: tokenRate ?? null,
+    budget: scope?.limits ?? null,
+  };
+}
 
 export function registerTenantRoutes(app: GatewayApp): void {
   app.openapi(tenantRoute, (c) => {
@@ -53,7 +84,14 @@ export function registerTenantRoutes(app: GatewayApp): void {
           },
           limits: { maxBodyBytes: tenant.limits.maxBodyBytes },
         },
-        key: { id: key.id, label: key.label, scopes: key.scopes, expiresAt: key.expiresAt ?? null },
+        key: {
+          id: key.id,
+          label: key.label,
+          scopes: key.scopes,
+          expiresAt: key.expiresAt ?? null,
+          kind: c.get('caller').source,
+          limits: keyLimits(c),
+        },
       },
       200,
     );
@@ -69,7 +107,6 @@ const budgetLine = z.object({
   resetsAt: z.string(),
 });
 const budgetUsage = z.object({ tokensPerDay: budgetLine, usdPerMonth: budgetLine }).nullable();
-const rateSetting = z.object({ rate: z.int(), burst: z.int() }).nullable();
 
 const usageRoute = createRoute({
   method: 'get',
@@ -86,8 +123,14 @@ const usageRoute = createRoute({
             .object({
               tenantId: z.string(),
               keyId: z.string(),
+              keyKind: z.enum(['config', 'runtime']),
               budgets: z.object({ tenant: budgetUsage, key: budgetUsage }),
-              rateLimits: z.object({ tenant: rateSetting, key: rateSetting, ip: rateSetting }),
+              rateLimits: z.object({
+                tenant: rateSetting,
+                key: rateSetting,
+                ip: rateSetting,
+                keyTokens: rateSetting.describe("A runtime key's own tokens per minute."),
+              }),
             })
             .openapi('TenantUsage'),
         },
@@ -116,8 +159,14 @@ export function registerTenantUsageRoutes(app: GatewayApp): void {
       {
         tenantId: tenant.id,
         keyId,
+        keyKind: c.get('caller').source,
         budgets: { tenant: tenantBudget, key: keyBudget },
-        rateLimits: { tenant: rates.tenant ?? null, key: rates.key ?? null, ip: rates.ip ?? null },
+        rateLimits: {
+          tenant: rates.tenant ?? null,
+          key: rates.key ?? null,
+          ip: rates.ip ?? null,
+          keyTokens: c.get('caller').tokenRate ?? null,
+        },
       },
       200,
     );

@@ -1,16 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createMiddleware } from 'hono/factory';
-import { GatewayError, sha256Hex } from '@aigw/core';
 import { GRANULARITIES, GROUP_BYS, tenantsUsage, usageStore } from '@aigw/observability';
-import type { GatewayApp, GatewayEnv } from '../context.ts';
+import type { GatewayApp } from '../context.ts';
+import { OPERATOR_SECRET } from '../middleware/operator/index.ts';
 import { DASHBOARD_CSP, DASHBOARD_HTML } from '../dashboard/index.ts';
 import { errorResponses } from './openapi.ts';
 
 export const DASHBOARD_PATH = '/dashboard';
 export const SERIES_PATH = '/tenant/usage/series';
 export const ADMIN_USAGE_PATH = '/admin/tenants/usage';
-/** The Worker secret holding the operator key (not a tenant key; `wrangler secret put`). */
-export const OPERATOR_SECRET = 'OPERATOR_API_KEY';
 
 // The store validates ranges and limits (docs/usage.md); the schema here documents the parameters.
 const seriesParams = z.object({
@@ -81,8 +78,8 @@ const adminRoute = createRoute({
   path: ADMIN_USAGE_PATH,
   tags: ['admin'],
   summary: "Operators: every tenant's usage totals over a range. Needs the operator key, not a tenant key.",
+  // The operator middleware guards every path under /admin/ (app.ts).
   security: [{ operator: [] }],
-  middleware: [operatorOnly()],
   request: { query: seriesParams.omit({ groupBy: true }) },
   responses: {
     200: {
@@ -130,27 +127,5 @@ export function registerUsageRoutes(app: GatewayApp): void {
       .map((tenant) => tenant.id);
     const tenants = await tenantsUsage(c.env.USAGE_STORE, tenantIds, c.req.valid('query'));
     return c.json({ tenants }, 200);
-  });
-}
-
-/**
- * The operator key guards cross-tenant views. It is a Worker secret, compared by hash, and never
- * a tenant key: a tenant's admin scope reaches only its own tenant.
- */
-function operatorOnly() {
-  return createMiddleware<GatewayEnv>(async (c, next) => {
-    const expected = (c.env as unknown as Record<string, unknown>)[OPERATOR_SECRET];
-    if (typeof expected !== 'string' || expected.length < 16) {
-      throw new GatewayError(
-        'misconfigured',
-        `Set the ${OPERATOR_SECRET} secret (16+ characters) to use operator routes.`,
-      );
-    }
-    const sent = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (sent === undefined)
-      throw new GatewayError('missing_api_key', 'Send the operator key as "Authorization: Bearer <key>".');
-    if ((await sha256Hex(sent)) !== (await sha256Hex(expected)))
-      throw new GatewayError('invalid_api_key', 'Not the operator key.');
-    await next();
   });
 }

@@ -60,6 +60,8 @@ export function unsupportedParam(target: Target, params: GenerationParams): Gene
 export interface TargetChoice {
   model: string;
   fallbacks: readonly string[];
+  /** How the model was chosen; anything but the tenant's default must be allowed for the caller. */
+  by?: 'model' | 'alias' | 'route' | 'default' | undefined;
   route?: { region?: string | undefined } | undefined;
 }
 
@@ -85,7 +87,22 @@ export function resolveTargets(
   params: GenerationParams = {},
   names: Partial<Record<GenerationParam, string>> = {},
 ): Target[] {
-  const ids = [choice.model, ...choice.fallbacks.filter((id) => id !== choice.model)];
+  // An alias or a route leads only to allowed models (validated at build time), but a key may allow
+  // fewer than its tenant (runtime keys narrow `models.allowed`): what the client caused is checked
+  // against the caller's list, and fallbacks outside it are left out.
+  const checked = choice.by !== undefined && choice.by !== 'default';
+  if (checked && !tenant.models.allowed.includes(choice.model)) {
+    throw new GatewayError('model_not_allowed', `Model "${choice.model}" is not allowed for this key.`, {
+      param: 'model',
+      details: { model: choice.model, allowed: tenant.models.allowed },
+    });
+  }
+  const ids = [
+    choice.model,
+    ...choice.fallbacks.filter(
+      (id) => id !== choice.model && (!checked || tenant.models.allowed.includes(id)),
+    ),
+  ];
   const [first, ...rest] = ids.map((id) => targetFor(tenant, id));
   if (first === undefined) return [];
   const region = choice.route?.region ?? tenant.models.region;

@@ -125,6 +125,26 @@ export const ERROR_CODES = {
     openaiType: 'permission_error',
     message: 'The API key lacks the scope this route needs.',
   },
+  key_not_found: {
+    status: 404,
+    kind: 'user',
+    openaiType: 'not_found_error',
+    // The same answer for another tenant's key as for none at all: a 403 would confirm it exists.
+    message: 'No runtime API key with this id exists for this tenant.',
+  },
+  tenant_not_found: {
+    status: 404,
+    kind: 'user',
+    openaiType: 'not_found_error',
+    message: 'No tenant with this id exists in this environment.',
+  },
+  key_conflict: {
+    status: 409,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message:
+      "The key's state conflicts with this change (revoked, or a rotation's grace period still running).",
+  },
   not_found: {
     status: 404,
     kind: 'user',
@@ -173,6 +193,12 @@ export const ERROR_CODES = {
     kind: 'system',
     openaiType: 'api_error',
     message: 'The model provider is not available in this environment.',
+  },
+  control_plane_unavailable: {
+    status: 503,
+    kind: 'system',
+    openaiType: 'api_error',
+    message: 'Runtime API keys cannot be checked right now; retry shortly.',
   },
   upstream_timeout: {
     status: 504,

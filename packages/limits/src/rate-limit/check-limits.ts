@@ -1,6 +1,6 @@
 import { GatewayError } from '@aigw/core';
 import { RATE_DIMENSIONS, type LimitsSettings, type RateDimension } from '@aigw/limits/settings';
-import { rateLimiterName } from './naming.ts';
+import { rateLimiterName, type LimiterDimension } from './naming.ts';
 import type { RateLimitResult, RateLimiterDO } from './rate-limiter-do.ts';
 
 export interface LimitSubject {
@@ -20,7 +20,7 @@ export interface CheckLimitsOptions {
 /** The most restrictive result over the checked dimensions. */
 export interface LimitDecision extends RateLimitResult {
   /** The dimension the figures come from; null when no dimension is limited (send no headers). */
-  dimension: RateDimension | null;
+  dimension: LimiterDimension | null;
   /** A limiter call failed and `onLimiterError: 'open'` admitted the request anyway. */
   limiterError: boolean;
 }
@@ -36,7 +36,7 @@ const UNLIMITED: LimitDecision = {
 };
 
 /** A refusal beats an admission; among refusals the longest wait, among admissions the fewest left. */
-function moreRestrictive(a: LimitDecision, b: LimitDecision): LimitDecision {
+export function moreRestrictive(a: LimitDecision, b: LimitDecision): LimitDecision {
   if (a.allowed !== b.allowed) return a.allowed ? b : a;
   if (!a.allowed) return b.retryAfterSeconds > a.retryAfterSeconds ? b : a;
   if (b.remaining !== a.remaining) return b.remaining < a.remaining ? b : a;

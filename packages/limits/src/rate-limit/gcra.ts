@@ -7,8 +7,9 @@
  *   admitted  iff  tat' − t ≤ τ        (then TAT := tat')
  *   remaining = ⌊(τ − (tat' − t)) / T⌋ retry after = tat' − t − τ
  *
- * From idle, `burst` requests are admitted at once and one more every T afterwards.
- * See docs/limits.md.
+ * From idle, `burst` requests are admitted at once and one more every T afterwards. A forced
+ * charge books tat' even when it is refused, so usage known only afterwards (tokens) becomes a
+ * debt that keeps later requests out until it has drained. See docs/limits.md.
  */
 export interface GcraInput {
   /** Sustained requests per minute. */
@@ -17,6 +18,11 @@ export interface GcraInput {
   burst: number;
   /** Units this request consumes; default 1. */
   cost?: number | undefined;
+  /**
+   * Book the cost even past the tolerance (a debt that refusals then drain): for usage learnt only
+   * after the fact, such as the tokens an answer used. `allowed` still says whether it fitted.
+   */
+  force?: boolean | undefined;
 }
 
 export interface GcraDecision {
@@ -56,7 +62,7 @@ export function gcra(tat: number | undefined, now: number, input: GcraInput): Gc
   }
   return {
     allowed: false,
-    tat: base,
+    tat: input.force === true ? next : base,
     limit: input.burst,
     remaining: remainingAt(base),
     resetSeconds: Math.ceil((base - now) / 1000),

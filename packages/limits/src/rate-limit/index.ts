@@ -3,5 +3,14 @@ export type { GcraDecision, GcraInput } from './gcra.ts';
 export { RateLimiterDO, rateCheckInputSchema } from './rate-limiter-do.ts';
 export type { RateCheckInput, RateLimitResult } from './rate-limiter-do.ts';
 export { rateLimiterName, routeLimiterName } from './naming.ts';
-export { checkLimits, rateLimitHeaders, rateLimitedError } from './check-limits.ts';
+export { checkLimits, moreRestrictive, rateLimitHeaders, rateLimitedError } from './check-limits.ts';
 export type { CheckLimitsOptions, LimitDecision, LimitSubject } from './check-limits.ts';
+export {
+  AUTH_FAILURE_LIMIT,
+  authFailureWait,
+  chargeTokens,
+  checkTokenRate,
+  recordAuthFailure,
+} from './key-limits.ts';
+export type { KeyLimitOptions, TokenRateSubject } from './key-limits.ts';
+export type { LimiterDimension } from './naming.ts';

@@ -19,6 +19,10 @@ export const rateCheckInputSchema = z.object({
   rate: z.int().min(1),
   burst: z.int().min(1),
   cost: z.int().min(1).optional(),
+  /** Decide without booking anything: "would this fit now?" (a look before work that may fail). */
+  dryRun: z.boolean().optional(),
+  /** Book the cost even when it does not fit (usage known only afterwards); see `GcraInput.force`. */
+  force: z.boolean().optional(),
   /** Test clock, ms since the epoch; production callers leave it out. */
   now: z.number().int().nonnegative().optional(),
 });
@@ -62,7 +66,7 @@ export class RateLimiterDO extends DurableObject<Env> {
     }
 
     const { tat, ...result } = gcra(row?.tat, now, input);
-    if (result.allowed) {
+    if ((result.allowed && input.dryRun !== true) || input.force === true) {
       this.ctx.storage.sql.exec(
         `INSERT INTO limiter (id, tenant_id, tat) VALUES (1, ?, ?)
          ON CONFLICT (id) DO UPDATE SET tat = excluded.tat`,

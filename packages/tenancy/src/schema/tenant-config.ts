@@ -17,6 +17,7 @@ import { limitsSettingsSchema } from '@aigw/limits/settings';
 import { ragSettingsSchema } from '@aigw/rag/settings';
 import { toolsSettingsSchema } from '@aigw/tools/settings';
 import { deploymentSchema } from './deployment.ts';
+import { RUNTIME_KEY_ID_PREFIX } from '../keys/format.ts';
 
 /**
  * The tenant config schema: the single source for validation, for the JSON Schema that editors
@@ -24,7 +25,8 @@ import { deploymentSchema } from './deployment.ts';
  * default is written here, so a config only states what differs from it.
  */
 
-export const SCOPES = ['chat', 'search', 'ingest', 'tools', 'admin'] as const;
+// `keys` manages the tenant's own runtime API keys (docs/keys.md) and nothing else; `admin` holds it too.
+export const SCOPES = ['chat', 'search', 'ingest', 'tools', 'keys', 'admin'] as const;
 export const scopeSchema = z.enum(SCOPES).describe('A route group a key may call.');
 export type Scope = z.infer<typeof scopeSchema>;
 
@@ -39,6 +41,10 @@ export const apiKeySchema = z
     id: z
       .string()
       .regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'lower-case letters, digits, "-" and "_", at most 48')
+      // Runtime keys share the tenant's key-id space (rate-limit and budget object names, usage).
+      .refine((id) => !id.startsWith(RUNTIME_KEY_ID_PREFIX), {
+        message: `"${RUNTIME_KEY_ID_PREFIX}" starts the ids of runtime keys; choose another id`,
+      })
       .describe('Stable key id; appears in logs, usage and audit entries (never the key itself).'),
     hash: z
       .string()

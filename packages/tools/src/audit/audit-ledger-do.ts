@@ -2,11 +2,12 @@ import { DurableObject } from 'cloudflare:workers';
 import type { z } from 'zod';
 import { GENESIS_HASH, entryHash } from './chain.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { ok, refuse, type RpcResult } from '@aigw/core';
+import { canonicalJson, ok, refuse, sha256Hex, type RpcResult } from '@aigw/core';
 import {
   auditEntryInputSchema,
   auditPageQuerySchema,
   tenantIdSchema,
+  type AuditChange,
   type AuditEntry,
   type AuditEntryInput,
   type AuditOutcome,
@@ -35,6 +36,8 @@ function toEntry(row: EntryRow): AuditEntry {
     // Read back as stored; `verify` is what vouches for stored values, not the type.
     outcome: row.outcome as AuditOutcome,
     latencyMs: row.latency_ms,
+    // Stored as the canonical JSON it was hashed as; `verify` vouches for it.
+    ...(row.change === null ? {} : { change: JSON.parse(row.change) as AuditChange }),
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -49,7 +52,8 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): RpcResult<z.outp
 }
 
 /**
- * One tenant's append-only tool audit ledger (object name = tenant id). The first append records
+ * One tenant's append-only audit ledger (object name = tenant id): tool runs, and control-plane
+ * changes (runtime keys, tenant switches). The first append records
  * the tenant; any call naming another tenant is answered as if the ledger did not exist.
  *
  * Entries form a hash chain: each stores the hash of the one before, and the object keeps the
@@ -67,6 +71,15 @@ export class AuditLedgerDO extends DurableObject<Env> {
     if (!tenant.ok) return tenant;
     const input = parse(auditEntryInputSchema, raw);
     if (!input.ok) return input;
+    const { change } = input.value;
+    if (change !== undefined) {
+      if (
+        change.action !== input.value.tool ||
+        (await sha256Hex(canonicalJson(change))) !== input.value.argsHash
+      ) {
+        return refuse('invalid_request', 'change: tool and argsHash must be its action and hash');
+      }
+    }
 
     // Reading the head, hashing (async) and writing must not interleave with another append, or
     // two entries would link to the same predecessor; appends are short, so block for them.
@@ -87,8 +100,8 @@ export class AuditLedgerDO extends DurableObject<Env> {
         if (owner === 'none') this.#writeMeta('tenant_id', tenant.value);
         this.ctx.storage.sql.exec(
           `INSERT INTO entries (seq, time, tenant, request_id, client_request_id, key_id, tool, args_hash, outcome,
-             latency_ms, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             latency_ms, change, prev_hash, hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           entry.seq,
           entry.time,
           entry.tenant,
@@ -99,6 +112,7 @@ export class AuditLedgerDO extends DurableObject<Env> {
           entry.argsHash,
           entry.outcome,
           entry.latencyMs,
+          entry.change === undefined ? null : canonicalJson(entry.change),
           entry.prevHash,
           entry.hash,
         );

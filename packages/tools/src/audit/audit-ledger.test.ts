@@ -237,3 +237,55 @@ describe('audit ledger isolation', () => {
     await expect(a.ledger.verify()).resolves.toMatchObject({ ok: true, entries: 2 });
   });
 });
+
+describe('control-plane changes in the ledger', () => {
+  it('records a change with its hash, in the same chain as tool runs, and verifies both', async () => {
+    const { ledger } = await seeded(2);
+    const change = {
+      action: 'keys.rotate',
+      target: 'rk-0123456789ab',
+      before: { prefix: 'gwk_x_rk-0123456789ab_ab12…' },
+      after: { prefix: 'gwk_x_rk-0123456789ab_cd34…', graceEndsAt: '2026-01-01T00:01:00.000Z' },
+    };
+    const written = await ledger.appendChange({ requestId: 'req-9', keyId: 'operator', change });
+    expect(written).toMatchObject({ seq: 3, tool: 'keys.rotate', outcome: 'ok', keyId: 'operator', change });
+    const { entries } = await ledger.page();
+    expect(entries[2]?.change).toEqual(change);
+    expect(entries[1]?.change).toBeUndefined();
+    await expect(ledger.verify()).resolves.toMatchObject({ ok: true, entries: 3 });
+  });
+
+  it('detects an edited change', async () => {
+    const tenantId = freshTenantId();
+    const ledger = auditLedger(env.AUDIT_LEDGER, tenantId);
+    await ledger.appendChange({
+      requestId: 'req-1',
+      keyId: 'operator',
+      change: {
+        action: 'tenant.suspend',
+        target: tenantId,
+        before: { status: 'active' },
+        after: { status: 'suspended' },
+      },
+    });
+    await tamper(
+      env.AUDIT_LEDGER.getByName(tenantId),
+      `UPDATE entries SET change = ? WHERE seq = 1`,
+      JSON.stringify({
+        action: 'tenant.suspend',
+        after: { status: 'active' },
+        before: { status: 'active' },
+        target: tenantId,
+      }),
+    );
+    await expect(ledger.verify()).resolves.toMatchObject({ ok: false, brokenAt: 1 });
+  });
+
+  it('refuses a change whose tool or argsHash does not match it', async () => {
+    const ledger = auditLedger(env.AUDIT_LEDGER, freshTenantId());
+    const change = { action: 'keys.revoke', target: 'rk-0123456789ab', before: null, after: null };
+    await expect(ledger.append({ ...entry(1), tool: 'keys.revoke', change })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+  });
+});

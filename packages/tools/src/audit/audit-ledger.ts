@@ -1,7 +1,8 @@
-import { GatewayError } from '@aigw/core';
+import { GatewayError, canonicalJson, sha256Hex } from '@aigw/core';
 import type { AuditLedgerDO } from './audit-ledger-do.ts';
 import { unwrap } from '@aigw/core';
 import type {
+  AuditChangeInput,
   AuditEntry,
   AuditEntryInput,
   AuditPage,
@@ -22,6 +23,20 @@ export class AuditLedger implements AuditSink {
 
   async append(entry: AuditEntryInput): Promise<AuditEntry> {
     return unwrap(await this.stub.append(this.tenantId, entry));
+  }
+
+  /** Records a control-plane change: an entry whose `tool` is the action and `argsHash` the change's hash. */
+  async appendChange(input: AuditChangeInput): Promise<AuditEntry> {
+    return this.append({
+      requestId: input.requestId,
+      ...(input.clientRequestId === undefined ? {} : { clientRequestId: input.clientRequestId }),
+      keyId: input.keyId,
+      tool: input.change.action,
+      argsHash: await sha256Hex(canonicalJson(input.change)),
+      outcome: 'ok',
+      latencyMs: 0,
+      change: input.change,
+    });
   }
 
   async page(query: AuditPageQuery = {}): Promise<AuditPage> {

@@ -25,6 +25,8 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): Promise<string> {
       argsHash: entry.argsHash,
       outcome: entry.outcome,
       latencyMs: entry.latencyMs,
+      // Absent on tool runs, so every entry written before changes were recorded still verifies.
+      change: entry.change,
       prevHash: entry.prevHash,
     }),
   );

@@ -1,4 +1,4 @@
-import { isErrorCode, type ErrorCode } from '@aigw/core';
+import { canonicalJson, isErrorCode, type ErrorCode } from '@aigw/core';
 import { z } from 'zod';
 
 /**
@@ -16,6 +16,32 @@ export const auditOutcomeSchema = z.custom<AuditOutcome>(
 
 export const tenantIdSchema = z.string().min(1).max(64);
 
+/** The largest `change` a ledger entry holds, as canonical JSON: key views are far smaller. */
+export const MAX_CHANGE_BYTES = 16 * 1024;
+
+/**
+ * A control-plane change (a runtime key created, rotated, revoked; a tenant suspended...): what was
+ * done, to what, and the state before and after it. Never a secret: key views hold ids, names,
+ * prefixes and limits only.
+ */
+export const auditChangeSchema = z
+  .object({
+    /** `keys.create`, `keys.update`, `keys.rotate`, `keys.revoke`, `tenant.suspend`, `tenant.resume`. */
+    action: z
+      .string()
+      .regex(/^[a-z]+(\.[a-z]+)+$/)
+      .max(64),
+    /** The key id, or the tenant id for a tenant switch. */
+    target: z.string().min(1).max(128),
+    before: z.record(z.string(), z.unknown()).nullable(),
+    after: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .strict()
+  .refine((change) => new TextEncoder().encode(canonicalJson(change)).length <= MAX_CHANGE_BYTES, {
+    message: `at most ${MAX_CHANGE_BYTES} bytes of canonical JSON`,
+  });
+export type AuditChange = z.infer<typeof auditChangeSchema>;
+
 /** What a caller records; the ledger adds seq, time, tenant and the hash chain. */
 export const auditEntryInputSchema = z
   .object({
@@ -30,9 +56,24 @@ export const auditEntryInputSchema = z
     argsHash: hexDigest,
     outcome: auditOutcomeSchema,
     latencyMs: z.int().min(0),
+    /**
+     * Set on control-plane changes (see `AuditLedger.appendChange`): then `tool` repeats
+     * `change.action`, `argsHash` is the SHA-256 of the change's canonical JSON and `keyId` is who
+     * made it (a key id, or `operator`).
+     */
+    change: auditChangeSchema.optional(),
   })
   .strict();
 export type AuditEntryInput = z.infer<typeof auditEntryInputSchema>;
+
+/** A control-plane change as its author records it; `AuditLedger.appendChange` fills the rest. */
+export interface AuditChangeInput {
+  requestId: string;
+  clientRequestId?: string | undefined;
+  /** Who made the change: the caller's key id, or `operator`. */
+  keyId: string;
+  change: AuditChange;
+}
 
 /** One ledger entry as stored and returned. */
 export interface AuditEntry extends AuditEntryInput {

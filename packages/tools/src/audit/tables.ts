@@ -26,6 +26,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     sql: 'ALTER TABLE entries ADD COLUMN client_request_id TEXT;',
   },
+  {
+    // Control-plane changes (canonical JSON of { action, target, before, after }); NULL for tool runs.
+    version: 3,
+    sql: 'ALTER TABLE entries ADD COLUMN change TEXT;',
+  },
 ];
 
 // Row shapes are `type`s: SqlStorage needs an index signature, which interfaces do not get.
@@ -35,6 +40,7 @@ export type EntryRow = {
   tenant: string;
   request_id: string;
   client_request_id: string | null;
+  change: string | null;
   key_id: string;
   tool: string;
   args_hash: string;

@@ -1,6 +1,9 @@
 import { createMiddleware } from 'hono/factory';
 import { JSON_MAX_DEPTH, checkJsonText, invalidRequestFrom } from '@aigw/core';
-import type { GatewayEnv } from '../../context.ts';
+import { optionalCaller, type GatewayEnv } from '../../context.ts';
+
+/** The body limit of routes with no tenant (the operator's): far above any key's JSON. */
+export const OPERATOR_MAX_BODY_BYTES = 64 * 1024;
 
 /** The media types Hono's JSON validator parses (`application/json`, `application/*+json`). */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
@@ -22,7 +25,7 @@ export const jsonBody = () =>
     if (!JSON_MEDIA_TYPE.test(mediaType)) return next();
     const issue = checkJsonText(await c.req.text(), {
       maxDepth: JSON_MAX_DEPTH,
-      maxBytes: c.get('tenant').limits.maxBodyBytes,
+      maxBytes: optionalCaller(c).tenant?.limits.maxBodyBytes ?? OPERATOR_MAX_BODY_BYTES,
     });
     if (issue !== undefined) throw invalidRequestFrom([issue]);
     return next();

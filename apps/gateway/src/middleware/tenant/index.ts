@@ -1,2 +1,2 @@
-export { feature, scope, tenantMiddleware } from './tenant.ts';
+export { anyScope, feature, scope, tenantMiddleware } from './tenant.ts';
 export type { TenantMiddlewareOptions } from './tenant.ts';

@@ -90,6 +90,15 @@ const auditEntry = z.object({
   argsHash: z.string(),
   outcome: z.string(),
   latencyMs: z.number(),
+  change: z
+    .object({
+      action: z.string(),
+      target: z.string(),
+      before: z.record(z.string(), z.unknown()).nullable(),
+      after: z.record(z.string(), z.unknown()).nullable(),
+    })
+    .optional()
+    .describe('Control-plane changes only (keys, tenant switches); `tool` then repeats the action.'),
   prevHash: z.string(),
   hash: z.string(),
 });
@@ -98,7 +107,8 @@ const auditRoute = createRoute({
   method: 'get',
   path: '/audit',
   tags: ['tools'],
-  summary: "Pages through the tenant's append-only, hash-chained tool audit ledger (oldest first).",
+  summary:
+    "Pages through the tenant's append-only, hash-chained audit ledger: tool runs and control-plane changes (oldest first).",
   security: [{ bearer: [] }],
   middleware: [scope('admin')],
   request: {

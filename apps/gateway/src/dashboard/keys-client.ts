@@ -1,0 +1,191 @@
+/**
+ * The keys page's browser script: plain JS in a template literal (no backticks, no backslashes,
+ * `${` only for the values interpolated below), like the usage dashboard's. It signs in with the
+ * same tab-scoped key as the dashboard and calls only this gateway's `/tenant` and `/keys` routes.
+ */
+import { DASHBOARD_KEY_STORAGE } from './client.ts';
+
+/** Grace periods offered for a rotation, in seconds (the API takes any up to 7 days). */
+export const ROTATION_GRACE_OPTIONS = [0, 60, 3600, 86_400] as const;
+
+export const KEYS_SCRIPT = `
+(function () {
+  'use strict';
+  var KEY = ${JSON.stringify(DASHBOARD_KEY_STORAGE)};
+  var $ = function (id) { return document.getElementById(id); };
+  var armed = null;
+
+  function api(method, path, body) {
+    var headers = { authorization: 'Bearer ' + sessionStorage.getItem(KEY), accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (res) {
+        return res.json().catch(function () { return null; }).then(function (data) {
+          if (!res.ok) {
+            var message = data && data.error && data.error.message ? data.error.message : 'HTTP ' + res.status;
+            var error = new Error(message); error.status = res.status; throw error;
+          }
+          return data;
+        });
+      });
+  }
+
+  function setText(id, text) { $(id).textContent = text; }
+  function when(iso) { return iso ? new Date(iso).toLocaleString() : '–'; }
+  function say(text) { setText('keys-status', text); }
+
+  function cell(row, text, header) {
+    var el = document.createElement(header ? 'th' : 'td');
+    if (header) el.setAttribute('scope', 'row');
+    el.textContent = text;
+    row.appendChild(el);
+    return el;
+  }
+
+  function button(label, className, onClick) {
+    var b = document.createElement('button');
+    b.type = 'button'; b.textContent = label; b.className = className;
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function showSecret(title, key) {
+    setText('secret-title', title);
+    $('secret-value').value = key.key;
+    setText('secret-copied', '');
+    $('secret').hidden = false;
+    $('secret-value').focus();
+    $('secret-value').select();
+  }
+
+  function render(keys) {
+    var body = $('keys-body');
+    while (body.firstChild) body.removeChild(body.firstChild);
+    keys.forEach(function (k) {
+      var row = document.createElement('tr');
+      row.setAttribute('data-key-id', k.id);
+      row.setAttribute('data-status', k.status);
+      cell(row, k.name, true);
+      cell(row, k.prefix).className = 'mono';
+      cell(row, k.status);
+      cell(row, k.scopes.join(', '));
+      cell(row, when(k.createdAt));
+      cell(row, when(k.lastUsedAt));
+      cell(row, when(k.expiresAt));
+      var actions = cell(row, '');
+      if (k.status === 'active') {
+        actions.appendChild(button('Rotate', 'secondary', function () { rotate(k); }));
+        actions.appendChild(button('Revoke', 'danger', function (event) { revoke(k, event.target); }));
+      }
+      body.appendChild(row);
+    });
+    $('keys-empty').hidden = keys.length > 0;
+  }
+
+  function refresh() {
+    return api('GET', '/keys').then(function (data) { render(data.keys); });
+  }
+
+  function rotate(k) {
+    var grace = Number($('grace').value);
+    api('POST', '/keys/' + encodeURIComponent(k.id) + '/rotate', { gracePeriodSeconds: grace }).then(function (key) {
+      showSecret('New secret for ' + key.name + (grace > 0 ? ' (the old one works ' + $('grace').selectedOptions[0].textContent + ' more)' : ''), key);
+      say('Rotated ' + key.name + '.');
+      return refresh();
+    }).catch(function (error) { say('Could not rotate: ' + error.message); });
+  }
+
+  /** Revoking takes a second click on the same button: no dialog, and no revocation by a slip. */
+  function revoke(k, el) {
+    if (armed !== el) {
+      if (armed) armed.textContent = 'Revoke';
+      armed = el; el.textContent = 'Confirm revoke';
+      say('Click "Confirm revoke" to revoke ' + k.name + '. It stops working within seconds.');
+      return;
+    }
+    armed = null;
+    api('DELETE', '/keys/' + encodeURIComponent(k.id)).then(function () {
+      say('Revoked ' + k.name + '.');
+      return refresh();
+    }).catch(function (error) { say('Could not revoke: ' + error.message); });
+  }
+
+  function scopes(granted) {
+    var box = $('scopes');
+    while (box.firstChild) box.removeChild(box.firstChild);
+    granted.filter(function (s) { return s !== 'admin' && s !== 'keys'; }).concat(granted.filter(function (s) { return s === 'keys' || s === 'admin'; })).forEach(function (scope) {
+      var label = document.createElement('label');
+      var input = document.createElement('input');
+      input.type = 'checkbox'; input.name = 'scope'; input.value = scope; input.checked = scope === 'chat';
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(' ' + scope));
+      box.appendChild(label);
+    });
+  }
+
+  $('create').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var chosen = Array.prototype.map.call(document.querySelectorAll('input[name=scope]:checked'), function (i) { return i.value; });
+    var body = { name: $('key-name').value.trim(), scopes: chosen };
+    if ($('key-expiry').value) body.expiresAt = new Date($('key-expiry').value + 'T23:59:59Z').toISOString();
+    setText('create-error', '');
+    api('POST', '/keys', body).then(function (key) {
+      showSecret('Secret of ' + key.name, key);
+      $('key-name').value = '';
+      say('Created ' + key.name + '.');
+      return refresh();
+    }).catch(function (error) { setText('create-error', error.message); });
+  });
+
+  $('secret-copy').addEventListener('click', function () {
+    var value = $('secret-value').value;
+    var done = function () { setText('secret-copied', 'Copied.'); };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(value).then(done, function () {
+        $('secret-value').select(); document.execCommand('copy'); done();
+      });
+    } else { $('secret-value').select(); document.execCommand('copy'); done(); }
+  });
+  $('secret-done').addEventListener('click', function () {
+    $('secret-value').value = '';
+    $('secret').hidden = true;
+  });
+
+  function show(signedIn) {
+    $('signin').hidden = signedIn;
+    $('keys').hidden = !signedIn;
+    $('signout').hidden = !signedIn;
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(KEY);
+    show(false);
+    setText('tenant-name', '');
+    setText('signin-error', message || '');
+  }
+
+  function start() {
+    show(true);
+    say('Loading…');
+    api('GET', '/tenant').then(function (me) {
+      setText('tenant-name', me.tenant.name + ' · key ' + me.key.label);
+      scopes(me.key.scopes);
+      return refresh();
+    }).then(function () { say(''); }).catch(function (error) {
+      if (error.status === 401) { signOut('That key was not accepted: ' + error.message); return; }
+      say(error.status === 403 ? 'This key may not manage keys (it needs the keys or admin scope).' : 'Could not load: ' + error.message);
+    });
+  }
+
+  $('signin').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var key = $('api-key').value.trim();
+    if (!key) { setText('signin-error', 'Paste an API key first.'); return; }
+    sessionStorage.setItem(KEY, key);
+    $('api-key').value = '';
+    start();
+  });
+  $('signout').addEventListener('click', function () { signOut(''); });
+  if (sessionStorage.getItem(KEY)) start(); else show(false);
+})();
+`;
