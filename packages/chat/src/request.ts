@@ -39,6 +39,11 @@ export interface ChatRequest {
   /** Ground the answer in the tenant's documents; the turn's end lists the sources. */
   rag?: boolean | undefined;
   stream: boolean;
+  /**
+   * Set by a route that applies its own surface's guardrails to what it sends (/search checks
+   * the question and the answer itself): the engine then applies the chat rules to neither.
+   */
+  guarded?: boolean | undefined;
 }
 
 /** The tools a request offers the model. */

@@ -7,6 +7,7 @@ import { startRun } from '../run/run.ts';
 import { turnTools } from '../tools/tools.ts';
 import { holdBudget, type BudgetHold } from './budget.ts';
 import { endOf } from './end.ts';
+import { chatGuard, guardedMessages } from './guardrails.ts';
 import { beginSessionTurn, sessionInputOf, type SessionTurn } from './session.ts';
 
 /**
@@ -72,9 +73,11 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
   const modelRoute = request.modelRoute ?? 'chat';
   const tools = turnTools(deps, tenant, request.tools, request.params.toolChoice);
   const [primary] = resolveTargets(tenant, modelRoute, request.model, request.params, request.paramNames);
-  const session =
-    request.sessionId === undefined ? undefined : sessionInputOf(request.sessionId, request.messages);
-  const rag = request.rag === true ? await retrieval(deps, tenant.features.rag, request.messages) : undefined;
+  // Guardrails on input: what the model, the session and retrieval see from here on.
+  const guard = chatGuard(deps, caller, request);
+  const asked = await guardedMessages(guard, request.messages);
+  const session = request.sessionId === undefined ? undefined : sessionInputOf(request.sessionId, asked);
+  const rag = request.rag === true ? await retrieval(deps, tenant.features.rag, asked) : undefined;
 
   // The request stays alive until the turn is settled or has failed: a client that disconnects
   // before the first token must still have its lock and its reservation released.
@@ -91,7 +94,7 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
             { ...session, prompt: rag?.prompt, system: rag?.system ?? session.system },
             deps.keepAlive,
           );
-    const messages = turn?.messages ?? (rag ? withRag(request.messages, rag) : request.messages);
+    const messages = turn?.messages ?? (rag ? withRag(asked, rag) : asked);
     hold = await holdBudget(deps.budgets, caller, {
       messages,
       maxTokens: request.params.maxTokens,
@@ -126,6 +129,8 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
         stream: request.stream,
         outputTokenLimit: hold?.outputLimit,
         signal: caller.signal,
+        // Guardrails on output, only when the policy has some: no layer on a chunk's path otherwise.
+        output: guard?.stream(),
       },
       deps.reportUsage,
       finish,

@@ -84,6 +84,7 @@ export class Guard {
       surface: this.surface,
     });
     return new StreamGuard(set, {
+      whole: (text) => this.output(text),
       taken: (hit) => {
         this.ports.record(decision(hit));
       },

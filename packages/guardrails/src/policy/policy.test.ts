@@ -92,7 +92,7 @@ describe('policies', () => {
         rules: [{ id: 'a', detector: 'ip', on: 'input', action: 'flag' }],
       }),
     };
-    const key = { guardrails: guardrailsSettingsSchema.parse({ rules: [] }) };
+    const key = { id: 'k', guardrails: guardrailsSettingsSchema.parse({ rules: [] }) };
     expect(policyFor(tenant)).toBeDefined();
     expect(policyFor(tenant, key)).toBeUndefined();
     expect(policyFor(tenant)).toBe(policyFor(tenant));

@@ -124,7 +124,7 @@ export function compilePolicy(settings: GuardrailsSettings | undefined): Compile
  */
 export function policyFor(
   tenant: { guardrails?: GuardrailsSettings | undefined },
-  key?: { guardrails?: GuardrailsSettings | undefined },
+  key?: { id: string; guardrails?: GuardrailsSettings | undefined },
 ): CompiledPolicy | undefined {
   return compilePolicy(key?.guardrails ?? tenant.guardrails);
 }

@@ -18,6 +18,8 @@ export interface StreamHooks {
   taken: (hit: Hit) => void;
   /** A block: the error that ends the stream. */
   blocked: (hit: Hit) => GatewayError;
+  /** The output rules on a whole text at once (guard.ts's `output`). */
+  whole: (text: string) => Promise<string>;
   /** Classifies the answer so far; resolves to the error that ends the stream, if it must end. */
   judge?: ((answer: string, final: boolean) => Promise<GatewayError | undefined>) | undefined;
 }
@@ -79,6 +81,11 @@ export class StreamGuard {
 
   #failed(): GatewayError | undefined {
     return this.#failure;
+  }
+
+  /** A whole piece of output at once (the arguments of a client's tool call), not part of the stream. */
+  whole(text: string): Promise<string> {
+    return this.hooks.whole(text);
   }
 
   /** Releases what no match can still reach; with `final`, all of it. */

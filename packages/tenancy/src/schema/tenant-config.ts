@@ -4,6 +4,7 @@ import { tenantIdSchema } from '@aigw/core';
 // the module-boundary rule, one layer below tenancy, with no Durable Object or provider code (so
 // Node scripts can load the schema too). ADR 0007.
 import { isBuiltInProvider, providerConfigSchema } from '@aigw/ai/settings';
+import { guardrailsSettingsSchema } from '@aigw/guardrails/settings';
 import { limitsSettingsSchema } from '@aigw/limits/settings';
 import { ragSettingsSchema } from '@aigw/rag/settings';
 import { toolsSettingsSchema } from '@aigw/tools/settings';
@@ -204,6 +205,11 @@ export const tenantConfigSchema = z
     rag: ragSettingsSchema
       .prefault({})
       .describe('Retrieval: embedder, chunking, retrieval and search cache (owned by @aigw/rag).'),
+    guardrails: guardrailsSettingsSchema
+      .prefault({})
+      .describe(
+        'Rules that detect, redact, block or flag sensitive data and unsafe content in requests and answers (owned by @aigw/guardrails; docs/guardrails.md).',
+      ),
   })
   .strict()
   .superRefine((tenant, ctx) => {
