@@ -28,12 +28,19 @@ export type {
   ToolServices,
 } from './definition/index.ts';
 export { TOOL_ARGUMENT_LIMITS, executeTool, isOfflineModel, toolsModelId } from './execute/index.ts';
-export type { ExecuteToolInput, ToolExecution } from './execute/index.ts';
+export type { ExecuteToolInput, ToolExecution, ToolGuard } from './execute/index.ts';
 export { completeStructured } from './model/index.ts';
-export { AuditLedger, AuditLedgerDO, auditLedger, auditEntryInputSchema } from './audit/index.ts';
+export {
+  AuditLedger,
+  AuditLedgerDO,
+  auditLedger,
+  auditEntryInputSchema,
+  auditGuardrailSchema,
+} from './audit/index.ts';
 export type {
   AuditEntry,
   AuditEntryInput,
+  AuditGuardrail,
   AuditOutcome,
   AuditPage,
   AuditPageQuery,

@@ -44,6 +44,7 @@ export interface SeriesOptions {
 export class UsageStoreDO extends DurableObject<Env> {
   // Helpers are `#private`: every public method of a Durable Object is callable over RPC.
   #schemaReady = false;
+  #migrated = false;
   #alarmScheduled = false;
 
   async record(tenantId: string, raw: UsageEventInput): Promise<RpcResult<{ recorded: true }>> {
@@ -96,6 +97,7 @@ export class UsageStoreDO extends DurableObject<Env> {
     }
 
     if (!this.#hasSchema()) return ok(buildSeries(tenant.value, query, []));
+    this.#ensureSchema();
     const owner = this.#owner(tenant.value);
     if (owner === 'other') return refuse('not_found', NOT_FOUND);
     const { start, end } = alignedRange(query);
@@ -125,6 +127,7 @@ export class UsageStoreDO extends DurableObject<Env> {
     // Nothing left: the object forgets everything, its tenant included, as if never used.
     await this.ctx.storage.deleteAll();
     this.#schemaReady = false;
+    this.#migrated = false;
     this.#alarmScheduled = false;
   }
 
@@ -144,10 +147,12 @@ export class UsageStoreDO extends DurableObject<Env> {
     const errorCodes = addCounts(existing?.error_codes, rollup.errorCodes);
     const latency = addCounts(existing?.latency_hist, rollup.latency);
     const ttft = addCounts(existing?.ttft_hist, rollup.ttft);
+    const guardrails = addCounts(existing?.guardrails, rollup.guardrails);
     sql.exec(
       `INSERT OR REPLACE INTO rollups (grain, start, route, model, key_id, requests, errors, error_codes,
-         input_tokens, output_tokens, cost_micro_usd, cache_lookups, cache_hits, latency_hist, ttft_hist)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         input_tokens, output_tokens, cost_micro_usd, cache_lookups, cache_hits, latency_hist, ttft_hist,
+         guardrails)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       rollup.grain,
       rollup.start,
       rollup.route,
@@ -163,12 +168,15 @@ export class UsageStoreDO extends DurableObject<Env> {
       (existing?.cache_hits ?? 0) + rollup.cacheHits,
       JSON.stringify(latency),
       JSON.stringify(ttft),
+      JSON.stringify(guardrails),
     );
   }
 
+  /** Migrates once per instance: a store written by an older version gains the newer columns. */
   #ensureSchema(): void {
-    if (this.#hasSchema()) return;
+    if (this.#migrated) return;
     migrate(this.ctx.storage, MIGRATIONS, Date.now());
+    this.#migrated = true;
     this.#schemaReady = true;
   }
 
@@ -211,6 +219,7 @@ interface Rollup {
   cacheHits: number;
   latency: Histogram;
   ttft: Histogram;
+  guardrails: Record<string, number>;
 }
 
 /** Sums events into their rows of each grain. */
@@ -239,6 +248,7 @@ function rollupsOf(events: readonly UsageEvent[], grains: readonly number[]): It
           cacheHits: 0,
           latency: {},
           ttft: {},
+          guardrails: {},
         };
         rows.set(id, row);
       }
@@ -255,6 +265,8 @@ function rollupsOf(events: readonly UsageEvent[], grains: readonly number[]): It
       if (event.cacheHit === true) row.cacheHits += 1;
       addTo(row.latency, event.latencyMs);
       if (event.ttftMs !== null) addTo(row.ttft, event.ttftMs);
+      for (const [key, n] of Object.entries(event.guardrails ?? {}))
+        row.guardrails[key] = (row.guardrails[key] ?? 0) + n;
     }
   }
   return rows.values();

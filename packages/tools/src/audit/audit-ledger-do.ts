@@ -9,6 +9,7 @@ import {
   tenantIdSchema,
   type AuditEntry,
   type AuditEntryInput,
+  type AuditGuardrail,
   type AuditOutcome,
   type AuditPage,
   type AuditPageQuery,
@@ -35,6 +36,7 @@ function toEntry(row: EntryRow): AuditEntry {
     // Read back as stored; `verify` is what vouches for stored values, not the type.
     outcome: row.outcome as AuditOutcome,
     latencyMs: row.latency_ms,
+    ...(row.guardrail === null ? {} : { guardrail: JSON.parse(row.guardrail) as AuditGuardrail }),
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -87,8 +89,8 @@ export class AuditLedgerDO extends DurableObject<Env> {
         if (owner === 'none') this.#writeMeta('tenant_id', tenant.value);
         this.ctx.storage.sql.exec(
           `INSERT INTO entries (seq, time, tenant, request_id, client_request_id, key_id, tool, args_hash, outcome,
-             latency_ms, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             latency_ms, prev_hash, hash, guardrail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           entry.seq,
           entry.time,
           entry.tenant,
@@ -101,6 +103,7 @@ export class AuditLedgerDO extends DurableObject<Env> {
           entry.latencyMs,
           entry.prevHash,
           entry.hash,
+          entry.guardrail === undefined ? null : JSON.stringify(entry.guardrail),
         );
         this.#writeMeta('head_seq', String(entry.seq));
         this.#writeMeta('head_hash', entry.hash);

@@ -25,6 +25,8 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): Promise<string> {
       argsHash: entry.argsHash,
       outcome: entry.outcome,
       latencyMs: entry.latencyMs,
+      // Absent (and so left out) on every entry but a guardrail's: older entries still verify.
+      guardrail: entry.guardrail,
       prevHash: entry.prevHash,
     }),
   );

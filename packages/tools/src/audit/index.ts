@@ -2,8 +2,14 @@ export { AuditLedgerDO } from './audit-ledger-do.ts';
 export { AuditLedger, auditLedger } from './audit-ledger.ts';
 export { GENESIS_HASH, entryHash } from './chain.ts';
 export { canonicalJson } from '@aigw/core';
-export { auditEntryInputSchema, auditOutcomeSchema, auditPageQuerySchema } from './schema.ts';
+export {
+  auditEntryInputSchema,
+  auditGuardrailSchema,
+  auditOutcomeSchema,
+  auditPageQuerySchema,
+} from './schema.ts';
 export type {
+  AuditGuardrail,
   AuditEntry,
   AuditEntryInput,
   AuditOutcome,

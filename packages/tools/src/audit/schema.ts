@@ -16,6 +16,20 @@ export const auditOutcomeSchema = z.custom<AuditOutcome>(
 
 export const tenantIdSchema = z.string().min(1).max(64);
 
+/**
+ * The guardrail rule behind an entry: a tool call a rule blocked, or a block elsewhere (chat,
+ * search, ingest; `tool` is then "(guardrail)"). Names the rule and the detector, never the text.
+ */
+export const auditGuardrailSchema = z
+  .object({
+    rule: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/),
+    detector: z.string().regex(/^[a-z]{2,16}$/),
+    on: z.enum(['input', 'output']),
+    surface: z.enum(['chat', 'search', 'tools', 'ingest']),
+  })
+  .strict();
+export type AuditGuardrail = z.infer<typeof auditGuardrailSchema>;
+
 /** What a caller records; the ledger adds seq, time, tenant and the hash chain. */
 export const auditEntryInputSchema = z
   .object({
@@ -30,6 +44,7 @@ export const auditEntryInputSchema = z
     argsHash: hexDigest,
     outcome: auditOutcomeSchema,
     latencyMs: z.int().min(0),
+    guardrail: auditGuardrailSchema.optional(),
   })
   .strict();
 export type AuditEntryInput = z.infer<typeof auditEntryInputSchema>;

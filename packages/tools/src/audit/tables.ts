@@ -26,6 +26,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     sql: 'ALTER TABLE entries ADD COLUMN client_request_id TEXT;',
   },
+  {
+    // JSON of the guardrail that blocked (docs/guardrails.md); NULL for every other entry.
+    version: 3,
+    sql: 'ALTER TABLE entries ADD COLUMN guardrail TEXT;',
+  },
 ];
 
 // Row shapes are `type`s: SqlStorage needs an index signature, which interfaces do not get.
@@ -42,5 +47,6 @@ export type EntryRow = {
   latency_ms: number;
   prev_hash: string;
   hash: string;
+  guardrail: string | null;
 };
 export type MetaRow = { value: string };
