@@ -9,6 +9,7 @@ import { auditLedger, executeTool, type ToolExecution, type ToolServices } from 
 import type { GatewayEnv } from '../context.ts';
 import { keepAlive } from '../lib/wait-until.ts';
 import { recordUsage } from '../lib/usage-batcher.ts';
+import { guardDocuments, guardOf, guardPorts } from '../guardrails/index.ts';
 import { chatRagContext } from '../rag/chat-context.ts';
 import { ragDeps, scopeOf } from '../rag/deps.ts';
 
@@ -35,6 +36,7 @@ export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
     log: (entry) => {
       console.error(JSON.stringify(entry));
     },
+    guardrails: guardPorts(c),
   };
 }
 
@@ -62,7 +64,10 @@ function toolServices(c: Context<GatewayEnv>): ToolServices {
       if (!c.get('tenant').features.rag) {
         throw new GatewayError('feature_disabled', 'ingest_documents needs the "rag" feature.');
       }
-      return ingestDocuments(ragDeps(c), scopeOf(c), docs);
+      // Documents a tool ingests pass the tenant's ingest rules like those sent to /ingest.
+      const guarded = await guardDocuments(guardOf(c, 'ingest'), docs);
+      const result = await ingestDocuments(ragDeps(c), scopeOf(c), guarded.docs);
+      return { ...result, failed: [...guarded.failed, ...result.failed] };
     },
   };
 }
@@ -92,6 +97,8 @@ export async function runTool(
       append: (entry) => ledger.append(clientRequestId === undefined ? entry : { ...entry, clientRequestId }),
     },
     signal,
+    // The tenant's tools rules: arguments in (whoever sent them, a client or a model), result out.
+    guard: guardOf(c, 'tools'),
   });
 }
 

@@ -90,6 +90,10 @@ const auditEntry = z.object({
   argsHash: z.string(),
   outcome: z.string(),
   latencyMs: z.number(),
+  guardrail: z
+    .object({ rule: z.string(), detector: z.string(), on: z.string(), surface: z.string() })
+    .optional()
+    .describe('The guardrail rule that blocked (`tool` is "(guardrail)" outside the tools surface).'),
   prevHash: z.string(),
   hash: z.string(),
 });
