@@ -39,7 +39,7 @@ function isCardNumber(digits: string): boolean {
  * Payment card numbers: 13–19 digits, written together or in groups separated by single spaces or
  * dashes, in an issuer range with a length that network issues, passing the Luhn check. Within a
  * longer run of groups ("4111 1111 1111 1111 123"), the consecutive groups that form a card are
- * found. Misses: numbers split by other characters or across lines, Maestro and other networks
+ * found; groups of one or two digits are not taken for one. Misses: numbers split by other characters or across lines, Maestro and other networks
  * outside the table, numbers written as words. A Luhn-valid number in an issuer range that is not
  * a card (about 1 in 10 random numbers of the right length and prefix) is taken for one.
  */
@@ -60,6 +60,9 @@ export const card: Detector = {
         let digits = '';
         for (let last = first; last < groups.length; last++) {
           const group = groups[last] as Span;
+          // Cards are printed in groups of 3 to 6 digits (4-4-4-4, 4-6-5): a run of short numbers
+          // ("1 2 3 … 16") is a list, not a card.
+          if (groups.length > 1 && group.end - group.start < 3) break;
           digits += run.slice(group.start, group.end);
           if (digits.length > 19) break;
           if (digits.length >= 13 && isCardNumber(digits)) {

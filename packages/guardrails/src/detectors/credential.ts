@@ -25,7 +25,7 @@ const FORMATS: readonly { name: string; pattern: string }[] = [
   { name: 'stripe-webhook-secret', pattern: '\\bwhsec_[0-9A-Za-z]{32,}\\b' },
   // GitHub tokens: classic personal, OAuth, user-to-server, server-to-server, refresh; fine-grained.
   { name: 'github-token', pattern: '\\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36}\\b' },
-  { name: 'github-pat', pattern: '\\bgithub_pat_[0-9A-Za-z_]{82}\\b' },
+  { name: 'github-pat', pattern: '\\bgithub_pat_[0-9A-Za-z_]{50,255}' },
   // Slack bot, user, app-level and refresh tokens, and incoming webhook URLs.
   { name: 'slack-token', pattern: '\\bxox[abposr]-[0-9A-Za-z-]{10,250}' },
   {

@@ -5,7 +5,7 @@ const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`(?<![\\w.:])${OCTET}(?:\\.${OCTET}){3}(?!\\.?\\d|\\w)`, 'g');
 /** Words after which a dotted number is a section, version or release, not an address. */
 const NOT_ADDRESS =
-  /(?:\b(?:v|version|release|section|chapter|clause|figure|table|rule|step|ver\.?)\s*|§\s*)$/i;
+  /(?:\b(?:v|ver\.?|version|release|build|update|patch|firmware|kernel|sdk|api|python|node|java|ruby|php|perl|go|rust|chrome|firefox|safari|ios|android|windows|macos|ubuntu|debian|section|chapter|clause|figure|table|rule|step)\s*|§\s*)$/i;
 /** Hex digits, colons and dots with a colon among them: the candidates an IPv6 parser then checks. */
 const IPV6 = /(?<![\w:.])(?=[0-9A-Fa-f.]*:)[0-9A-Fa-f:.]{2,45}(?![\w:.])/g;
 const IPV4_EXACT = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
@@ -32,7 +32,7 @@ export function ipv6Valid(candidate: string): boolean {
 
 /**
  * IP addresses: IPv4 dotted quads with every octet 0–255, not inside a longer dotted number and
- * not right after "version", "section" and the like; IPv6 in its full, compressed (`::`) and
+ * not right after "version", "section", a runtime or OS name ("Python 3.12.1.0") and the like; IPv6 in its full, compressed (`::`) and
  * IPv4-suffixed forms, checked group by group (so clock times and MAC addresses are not taken for
  * one). Misses: IPv4 in other notations (hex, integer, zero-padded octets such as `010.001.…`),
  * IPv6 zone ids and bracketed URL forms are matched without their brackets.
