@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { cpuSupported } from './lib/cpu.mjs';
 import { loadTest, responseTimings } from './lib/load.mjs';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
+import { renderGuardrailsReport, runGuardrailsSuite } from './lib/guardrails.mjs';
 import { renderLimitsReport, runLimitsSuite } from './lib/limits.mjs';
 import { renderRagReport, runRagSuite } from './lib/rag.mjs';
 import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
@@ -22,7 +23,7 @@ import { suiteTenants } from './lib/tenants.mjs';
 import { bundleWorkers, compileBenchRegistry, gatewayConfigOptions, startWorker } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SUITES = ['core', 'limits', 'rag'];
+const SUITES = ['core', 'limits', 'rag', 'guardrails'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -44,7 +45,8 @@ const HELP = `Usage: node bench/run.mjs [options]
                          core: the gateway against a bare Worker; limits: chat with rate
                          limits, budget and sessions on versus off, limiter decisions per
                          second; rag: local index query latency, ingestion, /search cold
-                         versus cached
+                         versus cached; guardrails: a streamed chat with output
+                         redaction on versus off (CPU per chunk, time to first text)
   --quick                a ~3 s smoke run per measurement
   --help`;
 
@@ -322,6 +324,11 @@ try {
     });
     suiteResults['limits'] = limits;
     console.log(`\nSessions and limits\n\n${renderLimitsReport(limits)}\n`);
+  }
+  if (suites.includes('guardrails')) {
+    const guardrails = await runGuardrailsSuite({ gateway, upstream, key: tenants.keys.guard, options, log });
+    suiteResults['guardrails'] = guardrails;
+    console.log(`\nGuardrails (output redaction)\n\n${renderGuardrailsReport(guardrails)}\n`);
   }
   if (suites.includes('rag') && ragIndex) {
     const rag = await runRagSuite({ gateway, ragIndex, key: tenants.keys.rag, quick: options.quick, log });

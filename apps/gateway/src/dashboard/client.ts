@@ -146,6 +146,25 @@ export const DASHBOARD_SCRIPT = `
     });
     $('models-empty').hidden = groups.length > 0;
 
+    // Guardrail decisions over the window, one row per rule and action (docs/guardrails.md).
+    var guarded = $('guardrails-body');
+    while (guarded.firstChild) guarded.removeChild(guarded.firstChild);
+    var decisions = 0;
+    Object.keys(t.guardrails || {}).forEach(function (rule) {
+      Object.keys(t.guardrails[rule]).forEach(function (action) {
+        var row = document.createElement('tr');
+        [rule, action, fmtInt(t.guardrails[rule][action])].forEach(function (text, i) {
+          var cell = document.createElement(i === 0 ? 'th' : 'td');
+          if (i === 0) cell.setAttribute('scope', 'row');
+          cell.textContent = text;
+          row.appendChild(cell);
+        });
+        guarded.appendChild(row);
+        decisions += 1;
+      });
+    });
+    $('guardrails-empty').hidden = decisions > 0;
+
     var codes = $('error-codes');
     while (codes.firstChild) codes.removeChild(codes.firstChild);
     Object.keys(t.errorsByCode).forEach(function (code) {
