@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GuardrailsSettingsInput } from '@aigw/guardrails';
 import { usageStore } from '@aigw/observability';
+import type { TenantConfigInput } from '@aigw/tenancy';
 import { chatApp } from '../support/chat-app.ts';
 
 /** The same policy on /search, the tools dispatcher and ingestion, with usage and audit records. */
@@ -27,7 +28,7 @@ const app = async () => {
   const tenantId = `guarded-${crypto.randomUUID().slice(0, 8)}`;
   return { tenantId, ...(await chatApp({ tenant: config(tenantId) })) };
 };
-const config = (id: string) => ({
+const config = (id: string): Partial<TenantConfigInput> => ({
   id,
   models: { chat: 'local/echo-1', allowed: ['local/echo-1'] },
   features: { rag: true, tools: true, tts: false },
