@@ -9,6 +9,7 @@ export const projects = [
   'packages/limits',
   'packages/sessions',
   'packages/tools',
+  'packages/guardrails',
   'packages/rag',
   'packages/cache',
   'packages/control-plane',

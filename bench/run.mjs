@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { cpuSupported } from './lib/cpu.mjs';
 import { loadTest, responseTimings } from './lib/load.mjs';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
+import { renderGuardrailsReport, runGuardrailsSuite } from './lib/guardrails.mjs';
 import { renderLimitsReport, runLimitsSuite } from './lib/limits.mjs';
 import { prepareBaseline } from './lib/baseline.mjs';
 import { runRagSuite } from './lib/rag.mjs';
@@ -32,7 +33,7 @@ import {
 } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SUITES = ['core', 'limits', 'rag', 'keys'];
+const SUITES = ['core', 'limits', 'rag', 'keys', 'guardrails'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -55,7 +56,8 @@ const HELP = `Usage: node bench/run.mjs [options]
                          limits, budget and sessions on versus off, limiter decisions per
                          second; rag: local index query latency, ingestion, /search cold
                          versus cached; keys: a runtime key against a config key (cached,
-                         uncached) and the revocation bound in effect
+                         uncached) and the revocation bound in effect; guardrails: a streamed chat with
+                         output redaction on versus off (CPU per chunk, time to first text)
   --rag-baseline <ref>   also build the gateway of this commit and measure its ingestion and
                          /search first, in the same run (suite rag), e.g. the branch point
   --rag-no-index         suite rag without the local index's own latency table (ingestion and
@@ -367,6 +369,11 @@ try {
     });
     suiteResults['limits'] = limits;
     console.log(`\nSessions and limits\n\n${renderLimitsReport(limits)}\n`);
+  }
+  if (suites.includes('guardrails')) {
+    const guardrails = await runGuardrailsSuite({ gateway, upstream, key: tenants.keys.guard, options, log });
+    suiteResults['guardrails'] = guardrails;
+    console.log(`\nGuardrails (output redaction)\n\n${renderGuardrailsReport(guardrails)}\n`);
   }
   if (suites.includes('rag') && ragIndex) {
     const rag = await runRagSuite({

@@ -9,8 +9,11 @@ import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-/** Words of the fake answer: one streamed delta each. */
-export const ANSWER_WORDS = Array.from({ length: 20 }, (_, i) => `word${i + 1}`);
+/** `count` words of a fake answer: one streamed delta each. */
+export const answerWords = (/** @type {number} */ count) =>
+  Array.from({ length: count }, (_, i) => `word${i + 1}`);
+/** Words of the fake answer. */
+export const ANSWER_WORDS = answerWords(20);
 export const ANSWER_TEXT = ANSWER_WORDS.join(' ');
 const PROMPT_TOKENS = 12;
 const COMPLETION_TOKENS = ANSWER_WORDS.length;
@@ -40,7 +43,7 @@ export async function startFakeUpstream(options = {}) {
     const parts = [];
     req.on('data', (part) => parts.push(part));
     req.on('end', () => {
-      /** @type {{ model?: unknown, stream?: unknown, stream_options?: { include_usage?: unknown } }} */
+      /** @type {{ model?: unknown, stream?: unknown, stream_options?: { include_usage?: unknown }, max_tokens?: unknown }} */
       let body;
       try {
         body = JSON.parse(Buffer.concat(parts).toString('utf8'));
@@ -55,11 +58,15 @@ export async function startFakeUpstream(options = {}) {
       const created = Math.floor(Date.now() / 1000);
       if (body.stream === true) {
         stats.streams++;
+        // A stream that asks for more tokens than the usual answer has gets that many words (the
+        // guardrails suite's long answer); every other request gets the usual twenty.
+        const long = typeof body.max_tokens === 'number' && body.max_tokens > ANSWER_WORDS.length;
         streamCompletion(res, {
           id,
           model,
           created,
           includeUsage: body.stream_options?.include_usage === true,
+          words: long ? answerWords(Number(body.max_tokens)) : ANSWER_WORDS,
         });
       } else {
         sendJson(res, 200, {
@@ -115,9 +122,9 @@ function sendJson(res, status, value) {
  * Writes the stream one event per event-loop turn (`setImmediate`, no timer), so the Worker in
  * front reads it in several pieces as it would from a real model, without waiting for anything.
  * @param {import('node:http').ServerResponse} res
- * @param {{ id: string, model: string, created: number, includeUsage: boolean }} meta
+ * @param {{ id: string, model: string, created: number, includeUsage: boolean, words: string[] }} meta
  */
-function streamCompletion(res, { id, model, created, includeUsage }) {
+function streamCompletion(res, { id, model, created, includeUsage, words }) {
   /** @param {Record<string, unknown>} delta @param {string | null} finishReason */
   const chunk = (delta, finishReason) =>
     `data: ${JSON.stringify({
@@ -131,12 +138,12 @@ function streamCompletion(res, { id, model, created, includeUsage }) {
 
   const events = [
     chunk({ role: 'assistant', content: '' }, null),
-    ...ANSWER_WORDS.map((word, i) => chunk({ content: i === 0 ? word : ` ${word}` }, null)),
+    ...words.map((word, i) => chunk({ content: i === 0 ? word : ` ${word}` }, null)),
     chunk({}, 'stop'),
   ];
   if (includeUsage) {
     events.push(
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`,
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: { ...usage, completion_tokens: words.length, total_tokens: PROMPT_TOKENS + words.length } })}\n\n`,
     );
   }
   events.push('data: [DONE]\n\n');

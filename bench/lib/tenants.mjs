@@ -1,6 +1,7 @@
 // The tenants of the limits and retrieval suites, compiled into the same registry (and the same
 // gateway bundle) as the `bench` tenant of bench/lib/workers.mjs. Every key is generated at run
 // time; only its SHA-256 goes into the registry.
+import { GUARD_RULES } from './guardrails.mjs';
 import { BENCH_MODEL, benchApiKey, keyHash } from './workers.mjs';
 
 /** A rate no bench run can reach (the schema's ceiling): the limiter decides, never refuses. */
@@ -40,6 +41,7 @@ const models = { chat: BENCH_MODEL, allowed: [BENCH_MODEL] };
  * - `bench-rl`: only the per-key rate, with `MANY_KEYS` keys: one limiter object per key.
  * - `bench-rag`: retrieval on, the offline embedder `local/hash-384`; chat and /search answers
  *   come from the fake upstream.
+ * - `bench-guard`: every built-in detector redacting chat output (the guardrails suite).
  * @param {number} upstreamPort
  */
 export function suiteTenants(upstreamPort) {
@@ -47,6 +49,7 @@ export function suiteTenants(upstreamPort) {
   const budget = keysFor('bench-budget', 1, ['chat']);
   const rl = keysFor('bench-rl', MANY_KEYS, ['chat']);
   const rag = keysFor('bench-rag', 1, ['chat', 'search', 'ingest']);
+  const guard = keysFor('bench-guard', 1, ['chat']);
   const common = { environments: ['development'], providers: provider(upstreamPort), models };
   return {
     keys: {
@@ -54,6 +57,7 @@ export function suiteTenants(upstreamPort) {
       budget: budget.plaintext[0] ?? '',
       rl: rl.plaintext,
       rag: rag.plaintext[0] ?? '',
+      guard: guard.plaintext[0] ?? '',
     },
     configs: [
       {
@@ -88,6 +92,13 @@ export function suiteTenants(upstreamPort) {
         ...common,
         features: { rag: true },
         rag: { embedder: 'local/hash-384' },
+      },
+      {
+        id: 'bench-guard',
+        name: 'Bench (output guardrails)',
+        apiKeys: guard.configs,
+        ...common,
+        guardrails: { rules: GUARD_RULES },
       },
     ],
   };

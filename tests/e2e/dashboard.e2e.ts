@@ -54,7 +54,8 @@ describe('dashboard in headless chromium with no network', () => {
   it('signs in, charts the traffic with Chart.js, follows new traffic and reads well at 375 px', async () => {
     if (!gateway || !browser) throw new Error('setup failed');
     const { url } = gateway;
-    await chat(url, 'hello from the dashboard test', false);
+    // The demo policy redacts the address: one guardrail decision for the dashboard to show.
+    await chat(url, 'hello from the dashboard test, write to jane@example.com', false);
     await chat(url, 'a streamed one', true);
     await chat(url, 'and one more', false);
     await refusedChat(url);
@@ -104,6 +105,9 @@ describe('dashboard in headless chromium with no network', () => {
     expect(rows).toContain('refused before routing');
     expect(rows).not.toContain('(none)');
     expect(await page.textContent('#error-codes')).toContain('model_not_allowed: 1');
+    // The guardrail decisions table: acme's email rule redacted the address on input.
+    const guardrailRows = await page.locator('#guardrails-body tr').allTextContents();
+    expect(guardrailRows).toEqual(['redact-emailsredact1']);
 
     // The route branches table: the A/B's requests under their branches, nothing else.
     const branches = (await page.locator('#branches-body tr th').allTextContents()).map((t) => t.trim());

@@ -3,6 +3,7 @@ import type { ApiKeyConfig, AuthContext, TenantConfig, TenantRegistry } from '@a
 import type { ControlPlaneCache } from '@aigw/control-plane';
 import type { ErrorCode, LogSink } from '@aigw/core';
 import type { CircuitBreakers } from '@aigw/ai';
+import type { GuardrailDecision } from '@aigw/guardrails';
 import type { UsageRecord } from '@aigw/observability';
 
 /** Process-wide collaborators, chosen when the app is built (tests substitute the upstream fetch). */
@@ -38,6 +39,8 @@ export interface GatewayVariables {
   usage: Promise<UsageRecord>;
   /** The other model calls the request caused (tools' calls to the tools model), as they end. */
   modelCalls: UsageRecord[];
+  /** The guardrail decisions the request caused, as they are taken (docs/guardrails.md). */
+  guardrails: GuardrailDecision[];
 }
 
 export interface GatewayEnv {

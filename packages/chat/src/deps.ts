@@ -1,4 +1,5 @@
 import type { RouterDeps } from '@aigw/ai';
+import type { GuardPorts } from '@aigw/guardrails';
 import type { BudgetDO, RateLimiterDO } from '@aigw/limits';
 import type { UsageRecord } from '@aigw/observability';
 import type { SessionDO } from '@aigw/sessions';
@@ -43,4 +44,10 @@ export interface EngineDeps {
   retrieve: (question: string, system: string | undefined) => Promise<RagContext>;
   /** A structured log line (a budget that could not be settled, say). */
   log: (entry: Record<string, unknown>) => void;
+  /**
+   * Where the tenant's guardrail decisions go (usage counts, audit entries for blocks) and which
+   * hazard classifier runs. Without it the policy is still enforced, decisions go unrecorded and
+   * hazards are judged by the offline stand-in.
+   */
+  guardrails?: GuardPorts | undefined;
 }

@@ -49,6 +49,11 @@ export interface ChatRequest {
    */
   metadata?: Readonly<Record<string, string>> | undefined;
   stream: boolean;
+  /**
+   * Set by a route that applies its own surface's guardrails to what it sends (/search checks
+   * the question and the answer itself): the engine then applies the chat rules to neither.
+   */
+  guarded?: boolean | undefined;
 }
 
 /** The tools a request offers the model. */

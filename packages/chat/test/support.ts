@@ -12,6 +12,8 @@ import type { Caller, ChatRequest, EngineDeps, TurnEvent } from '../src/index.ts
 /** One scripted upstream answer: text (streamed or not), a tool call, an error status, or a cut stream. */
 export type Answer =
   | { kind: 'text'; text: string }
+  /** Text streamed in exactly these pieces. */
+  | { kind: 'chunks'; chunks: string[] }
   | { kind: 'tool'; name: string; args: string }
   | { kind: 'status'; status: number }
   | { kind: 'cut'; afterWords: number };
@@ -25,6 +27,13 @@ export function scriptedUpstream(...answers: Answer[]) {
     const answer = (answers.length > 1 ? answers.shift() : answers[0]) ?? { kind: 'text', text: 'ok' };
     if (answer.kind === 'status')
       return Response.json({ error: { message: 'scripted' } }, { status: answer.status });
+    if (body.stream !== true && (answer.kind === 'text' || answer.kind === 'chunks')) {
+      const content = answer.kind === 'text' ? answer.text : answer.chunks.join('');
+      return Response.json({
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 10, completion_tokens: 5 },
+      });
+    }
     const chunk = (delta: object, finish: string | null) =>
       `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     const usage = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 10, completion_tokens: 5 } })}\n\n`;
@@ -42,10 +51,13 @@ export function scriptedUpstream(...answers: Answer[]) {
         'data: [DONE]\n\n',
       ];
     } else {
-      const words = (answer.kind === 'text' ? answer.text : 'one two three four five').split(/(?<=\s)/);
+      const words =
+        answer.kind === 'chunks'
+          ? answer.chunks
+          : (answer.kind === 'text' ? answer.text : 'one two three four five').split(/(?<=\s)/);
       const sent = answer.kind === 'cut' ? words.slice(0, answer.afterWords) : words;
       frames = sent.map((word) => chunk({ content: word }, null));
-      if (answer.kind === 'text') frames.push(chunk({}, 'stop'), usage, 'data: [DONE]\n\n');
+      if (answer.kind !== 'cut') frames.push(chunk({}, 'stop'), usage, 'data: [DONE]\n\n');
     }
     const encoder = new TextEncoder();
     let index = 0;

@@ -28,21 +28,23 @@ export type {
   ToolServices,
 } from './definition/index.ts';
 export { TOOL_ARGUMENT_LIMITS, executeTool, isOfflineModel, toolsModelId } from './execute/index.ts';
-export type { ExecuteToolInput, ToolExecution } from './execute/index.ts';
+export type { ExecuteToolInput, ToolExecution, ToolGuard } from './execute/index.ts';
 export { completeStructured } from './model/index.ts';
 export {
   AuditLedger,
   AuditLedgerDO,
-  MAX_CHANGE_BYTES,
   auditChangeSchema,
-  auditLedger,
   auditEntryInputSchema,
+  auditGuardrailSchema,
+  auditLedger,
+  MAX_CHANGE_BYTES,
 } from './audit/index.ts';
 export type {
   AuditChange,
   AuditChangeInput,
   AuditEntry,
   AuditEntryInput,
+  AuditGuardrail,
   AuditOutcome,
   AuditPage,
   AuditPageQuery,

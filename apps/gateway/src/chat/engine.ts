@@ -17,6 +17,7 @@ import type { GatewayEnv } from '../context.ts';
 import { metadataFromHeader } from '../codecs/params.ts';
 import { keepAlive } from '../lib/wait-until.ts';
 import { recordUsage } from '../lib/usage-batcher.ts';
+import { guardDocuments, guardOf, guardPorts } from '../guardrails/index.ts';
 import { chatRagContext } from '../rag/chat-context.ts';
 import { ragDeps, scopeOf } from '../rag/deps.ts';
 
@@ -46,6 +47,7 @@ export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
     log: (entry) => {
       console.error(JSON.stringify(entry));
     },
+    guardrails: guardPorts(c),
   };
 }
 
@@ -120,7 +122,10 @@ function toolServices(c: Context<GatewayEnv>): ToolServices {
       if (!c.get('tenant').features.rag) {
         throw new GatewayError('feature_disabled', 'ingest_documents needs the "rag" feature.');
       }
-      return ingestDocuments(ragDeps(c), scopeOf(c), docs);
+      // Documents a tool ingests pass the tenant's ingest rules like those sent to /ingest.
+      const guarded = await guardDocuments(guardOf(c, 'ingest'), docs);
+      const result = await ingestDocuments(ragDeps(c), scopeOf(c), guarded.docs);
+      return { ...result, failed: [...guarded.failed, ...result.failed] };
     },
   };
 }
@@ -150,6 +155,8 @@ export async function runTool(
       append: (entry) => ledger.append(clientRequestId === undefined ? entry : { ...entry, clientRequestId }),
     },
     signal,
+    // The tenant's tools rules: arguments in (whoever sent them, a client or a model), result out.
+    guard: guardOf(c, 'tools'),
   });
 }
 

@@ -155,6 +155,25 @@ export const DASHBOARD_SCRIPT = `
     // Requests that took no route are the other table's; this one compares the branches of an A/B.
     fillTable('branches', (branches.groups || []).filter(function (g) { return g.key !== 'no route'; }), []);
 
+    // Guardrail decisions over the window, one row per rule and action (docs/guardrails.md).
+    var guarded = $('guardrails-body');
+    while (guarded.firstChild) guarded.removeChild(guarded.firstChild);
+    var decisions = 0;
+    Object.keys(t.guardrails || {}).forEach(function (rule) {
+      Object.keys(t.guardrails[rule]).forEach(function (action) {
+        var row = document.createElement('tr');
+        [rule, action, fmtInt(t.guardrails[rule][action])].forEach(function (text, i) {
+          var cell = document.createElement(i === 0 ? 'th' : 'td');
+          if (i === 0) cell.setAttribute('scope', 'row');
+          cell.textContent = text;
+          row.appendChild(cell);
+        });
+        guarded.appendChild(row);
+        decisions += 1;
+      });
+    });
+    $('guardrails-empty').hidden = decisions > 0;
+
     var codes = $('error-codes');
     while (codes.firstChild) codes.removeChild(codes.firstChild);
     Object.keys(t.errorsByCode).forEach(function (code) {

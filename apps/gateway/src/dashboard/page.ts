@@ -91,6 +91,16 @@ const BODY = `
         <ul id="error-codes"></ul>
         <p class="muted" id="errors-empty">No errors in this window.</p>
       </section>
+      <section class="card" aria-labelledby="guardrails-title">
+        <h2 id="guardrails-title">Guardrail decisions</h2>
+        <div class="table-scroll" tabindex="0" aria-labelledby="guardrails-title">
+          <table>
+            <thead><tr><th scope="col">Rule</th><th scope="col">Action</th><th scope="col">Decisions</th></tr></thead>
+            <tbody id="guardrails-body"></tbody>
+          </table>
+        </div>
+        <p class="muted" id="guardrails-empty">No guardrail decisions in this window.</p>
+      </section>
       <section class="card wide" aria-labelledby="models-title">
         <h2 id="models-title">Top models</h2>
         <div class="table-scroll" tabindex="0" aria-labelledby="models-title">

@@ -18,6 +18,7 @@ import {
 import { startTurn } from '@aigw/chat';
 import { callerOf, engineDeps } from '../chat/engine.ts';
 import type { GatewayEnv } from '../context.ts';
+import { guardOf } from '../guardrails/index.ts';
 import { ragDeps, scopeOf } from './deps.ts';
 
 /** The usage `model` of answers composed from the sources without calling a model. */
@@ -51,8 +52,22 @@ export interface SearchAnswer {
  * that cites its sources as [n] (from the tenant's search model, or composed extractively from
  * the sources when that model is the offline one), confidence, follow-ups, and the cache write.
  */
-export async function searchAnswer(c: Context<GatewayEnv>, input: SearchInput): Promise<SearchAnswer> {
+export async function searchAnswer(c: Context<GatewayEnv>, asked: SearchInput): Promise<SearchAnswer> {
   const tenant = c.get('tenant');
+  // The tenant's search rules: the question before anything (cache key, retrieval, model) sees it,
+  // the answer and its snippets before the client does (cached answers included).
+  const guard = guardOf(c, 'search');
+  const input =
+    guard?.checksInput === true ? { ...asked, query: (await guard.input([asked.query]))[0] ?? '' } : asked;
+  const guarded = async (answer: Omit<SearchAnswer, 'cached'>): Promise<Omit<SearchAnswer, 'cached'>> => {
+    if (guard?.checksOutput !== true) return answer;
+    const snippets = (await guard.outputValue(answer.sources.map((source) => source.snippet))) as string[];
+    return {
+      ...answer,
+      answer: await guard.output(answer.answer),
+      sources: answer.sources.map((source, i) => ({ ...source, snippet: snippets[i] ?? source.snippet })),
+    };
+  };
   const scope = scopeOf(c);
   const deps = ragDeps(c);
   const model = tenant.models.search ?? tenant.models.chat;
@@ -69,7 +84,7 @@ export async function searchAnswer(c: Context<GatewayEnv>, input: SearchInput): 
     c.header('x-cache', 'HIT');
     // A hit costs nothing: the usage is this request's, not the one that filled the cache.
     const usage = { ...lookup.value.usage, inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false };
-    return { ...lookup.value, usage, cached: true };
+    return { ...(await guarded(lookup.value)), usage, cached: true };
   }
   c.header('x-cache', 'MISS');
 
@@ -101,6 +116,8 @@ export async function searchAnswer(c: Context<GatewayEnv>, input: SearchInput): 
       ],
       params: {},
       stream: false,
+      // This route applies the search rules itself, to the question and the answer.
+      guarded: true,
     });
     // An answer that broke off is an error, never a cached answer.
     const { outcome } = await turn.result();
@@ -112,7 +129,7 @@ export async function searchAnswer(c: Context<GatewayEnv>, input: SearchInput): 
 
   answer = applyBlocklist(answer, tenant.rag.blocklist).text;
   const { confidence } = computeConfidence({ answer, sources, scoreFloor: tenant.rag.scoreFloor });
-  const result: Omit<SearchAnswer, 'cached'> = {
+  const result: Omit<SearchAnswer, 'cached'> = await guarded({
     answer,
     sources: sources.map(({ id, documentId, title, url, snippet, score }) => ({
       id,
@@ -125,7 +142,7 @@ export async function searchAnswer(c: Context<GatewayEnv>, input: SearchInput): 
     confidence,
     followUps: suggestFollowUps(input.query, sources),
     usage,
-  };
+  });
   await cache.store(lookup, result);
   return { ...result, cached: false };
 }

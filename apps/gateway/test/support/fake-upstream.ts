@@ -5,7 +5,7 @@
  */
 export type Step =
   /** A whole answer; with `frameDelayMs`, streamed one frame per that many ms, like a real model. */
-  | { kind: 'ok'; text?: string; usage?: boolean; frameDelayMs?: number }
+  | { kind: 'ok'; text?: string; usage?: boolean; frameDelayMs?: number; chunks?: string[] }
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'hang' }
   /** The stream stops after `afterDeltas` deltas: a dropped connection, or with `clean` an orderly close. */
@@ -104,7 +104,8 @@ function jsonResponse(step: Step & { kind: 'ok' | 'cut' | 'stall' }, model: stri
     return new Response('{"id":"chatcmpl-upstream","choices":[{"mess', {
       headers: { 'content-type': 'application/json' },
     });
-  const text = step.kind === 'ok' ? (step.text ?? `upstream answer from ${model}`) : 'partial';
+  const text =
+    step.kind === 'ok' ? (step.chunks?.join('') ?? step.text ?? `upstream answer from ${model}`) : 'partial';
   return Response.json({
     id: 'chatcmpl-upstream',
     object: 'chat.completion',
@@ -127,7 +128,8 @@ function streamResponse(
   const chunk = (delta: object, finish: string | null) =>
     `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   frames.push(chunk({ role: 'assistant', content: '' }, null));
-  const parts = words(text);
+  // Scripted pieces stream exactly as given; otherwise one delta per word.
+  const parts = step.kind === 'ok' && step.chunks !== undefined ? step.chunks : words(text);
   const limit = step.kind === 'ok' ? parts.length : step.afterDeltas;
   for (const part of parts.slice(0, limit)) frames.push(chunk({ content: part }, null));
   if (step.kind === 'ok') {

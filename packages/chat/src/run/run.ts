@@ -19,6 +19,7 @@ import {
 import { costOf, type UsageRecord } from '@aigw/observability';
 import type { Caller } from '../request.ts';
 import type { ChatOutcome, ToolOutcome, TurnEnd, TurnEvent } from '../events.ts';
+import { filteredCalls, type OutputFilter } from './output.ts';
 import { relayBody } from './relay.ts';
 
 /** One model call as the engine makes it: the turn's, or a tool's call to the tools model. */
@@ -42,6 +43,8 @@ export interface RunInput {
    * then runs for a client that is gone), or a tool's own timeout.
    */
   signal: AbortSignal;
+  /** Rewrites the answer on its way to the client (output guardrails); none when undefined. */
+  output?: OutputFilter | undefined;
 }
 
 /**
@@ -265,6 +268,7 @@ export async function startRun(
   async function* accounted(): AsyncIterable<TurnEvent> {
     delivery ??= 'events';
     let current: RoutedChat = first;
+    const filter = input.output;
     let tools = input.tools;
     let params = input.params;
     let count = 0;
@@ -272,8 +276,13 @@ export async function startRun(
       for (;;) {
         const calls: ToolCall[] = [];
         let finished: FinishReason | undefined;
-        for await (const event of current.events) {
+        for await (let event of current.events) {
           if (event.type === 'delta') {
+            if (filter !== undefined) {
+              const text = filter.push(event.text);
+              if (text === '') continue;
+              event = { type: 'delta', text };
+            }
             state.text += event.text;
             step.text += event.text;
             if (input.outputTokenLimit !== undefined && output.append(event.text) > input.outputTokenLimit) {
@@ -293,13 +302,22 @@ export async function startRun(
           // The run's own finish is decided below, after any tool step.
           else finished = event.reason;
         }
+        if (filter !== undefined) {
+          const held = await filter.flush();
+          if (held !== '') {
+            state.text += held;
+            step.text += held;
+            yield { type: 'delta', text: held };
+          }
+        }
 
         const ours = loop ? calls.filter((call) => loop.isGatewayTool(call.name)) : [];
         const theirs = calls.filter((call) => !ours.includes(call));
         if (ours.length === 0 || theirs.length > 0 || loop === undefined) {
           // The client's tools (or no tools): the answer ends here, handing those calls over.
-          state.clientCalls = theirs;
-          if (theirs.length > 0) yield { type: 'tool_calls', calls: theirs };
+          state.clientCalls =
+            filter === undefined || theirs.length === 0 ? theirs : await filteredCalls(filter, theirs);
+          if (theirs.length > 0) yield { type: 'tool_calls', calls: state.clientCalls };
           state.finishReason = theirs.length > 0 ? 'tool_calls' : (finished ?? 'stop');
           break;
         }
@@ -365,7 +383,10 @@ export async function startRun(
     events: accounted(),
     relay: (renderError) => {
       const capped = input.outputTokenLimit !== undefined && input.params.maxTokens === undefined;
-      if (delivery !== undefined || state.settled || loop !== undefined || capped) return undefined;
+      // Relayed bytes pass no JavaScript: an answer that output guardrails rewrite is never relayed.
+      const filtered = input.output !== undefined;
+      if (delivery !== undefined || state.settled || loop !== undefined || capped || filtered)
+        return undefined;
       const upstream = first.relay();
       if (upstream === undefined) return undefined;
       delivery = 'relay';

@@ -9,6 +9,7 @@ import { turnTools } from '../tools/tools.ts';
 import { holdBudget, type BudgetHold } from './budget.ts';
 import { endOf } from './end.ts';
 import { routeLimits } from './route-limits.ts';
+import { chatGuard, guardedMessages } from './guardrails.ts';
 import { beginSessionTurn, sessionInputOf, type SessionTurn } from './session.ts';
 import { startShadow } from './shadow.ts';
 import { lookupCache, replay, type CacheStatus } from './cache.ts';
@@ -96,9 +97,13 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
     routeLimits(deps, tenant.id),
   );
   const [primary] = resolveTargets(tenant, selection, request.params, request.paramNames);
+  // Guardrails on input: what the cache, the model, the session and retrieval see from here on. A
+  // blocked request is refused before the cache is read, so no cached answer can get around it.
+  const guard = chatGuard(deps, caller, request);
+  const asked = await guardedMessages(guard, request.messages);
   const cache = await lookupCache(deps, caller, request, {
     selection,
-    messages: request.messages,
+    messages: asked,
     tools: tools?.specs,
     gatewayTools: tools?.gateway ?? false,
   });
@@ -119,9 +124,8 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
       clientIdleMs: undefined,
     };
   }
-  const session =
-    request.sessionId === undefined ? undefined : sessionInputOf(request.sessionId, request.messages);
-  const rag = request.rag === true ? await retrieval(deps, tenant.features.rag, request.messages) : undefined;
+  const session = request.sessionId === undefined ? undefined : sessionInputOf(request.sessionId, asked);
+  const rag = request.rag === true ? await retrieval(deps, tenant.features.rag, asked) : undefined;
 
   // The request stays alive until the turn is settled or has failed: a client that disconnects
   // before the first token must still have its lock and its reservation released.
@@ -138,7 +142,7 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
             { ...session, prompt: rag?.prompt, system: rag?.system ?? session.system },
             deps.keepAlive,
           );
-    const messages = turn?.messages ?? (rag ? withRag(request.messages, rag) : request.messages);
+    const messages = turn?.messages ?? (rag ? withRag(asked, rag) : asked);
     const branchBudget = selection.route?.budget;
     hold = await holdBudget(
       deps.budgets,
@@ -182,6 +186,8 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
         stream: request.stream,
         outputTokenLimit: hold?.outputLimit,
         signal: caller.signal,
+        // Guardrails on output, only when the policy has some: no layer on a chunk's path otherwise.
+        output: guard?.stream(),
       },
       deps.reportUsage,
       finish,

@@ -83,6 +83,12 @@ export const ERROR_CODES = {
     openaiType: 'rate_limit_error',
     message: "The tenant's token or spend budget for this window is used up.",
   },
+  guardrail_blocked: {
+    status: 400,
+    kind: 'user',
+    openaiType: 'invalid_request_error',
+    message: "A guardrail rule of the tenant's policy blocked this request or its answer.",
+  },
   invalid_tool_arguments: {
     status: 400,
     kind: 'user',

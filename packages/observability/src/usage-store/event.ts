@@ -10,6 +10,8 @@ export interface UsageEventContext {
    * has no cache. A usage record with `cached: true` counts as a hit either way.
    */
   cacheHit?: boolean;
+  /** Guardrail decisions by `<rule>:<action>`, when the request caused any. */
+  guardrails?: Record<string, number>;
 }
 
 /**
@@ -38,5 +40,6 @@ export function usageEventFrom(line: RequestLogLine, context: UsageEventContext)
     ttftMs: usage?.ttftMs ?? null,
     cacheHit,
     branch: usage?.routing ? branchOf(usage.routing) : null,
+    ...(context.guardrails !== undefined ? { guardrails: context.guardrails } : {}),
   };
 }

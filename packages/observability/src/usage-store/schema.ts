@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A guardrail decision's key in usage: the rule id, a colon, the action. */
+export const GUARDRAIL_KEY = /^[a-z0-9][a-z0-9-]{0,47}:(?:block|redact|flag)$/;
+
 /**
  * One request, as the usage store and Analytics Engine see it. Every request a tenant makes is one
  * event (model calls and others), and each model call a tool makes for it one more (route
@@ -31,6 +34,11 @@ export const usageEventSchema = z.object({
   branch: z.string().max(200).nullable().default(null),
   /** Carried to Analytics Engine (as a blob); not kept in rollups. */
   requestId: z.string().max(128).optional(),
+  /** Guardrail decisions the request caused, counted by `<rule>:<action>` (docs/guardrails.md). */
+  guardrails: z
+    .record(z.string().regex(GUARDRAIL_KEY), z.int().min(1).max(1_000_000))
+    .refine((counts) => Object.keys(counts).length <= 64, 'at most 64 rule and action pairs')
+    .optional(),
 });
 export type UsageEventInput = z.input<typeof usageEventSchema>;
 export type UsageEvent = z.output<typeof usageEventSchema>;
@@ -114,6 +122,8 @@ export interface UsageMetrics {
   cacheLookups: number;
   /** Hits over lookups; null when no request consulted a cache. */
   cacheHitRate: number | null;
+  /** Guardrail decisions by rule, then action (`{ "redact-emails": { "redact": 3 } }`). */
+  guardrails: Record<string, Record<string, number>>;
 }
 
 export interface SeriesBucket {

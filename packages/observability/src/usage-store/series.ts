@@ -25,6 +25,8 @@ interface Accumulator {
   cacheHits: number;
   latency: number[];
   ttft: number[];
+  /** `<rule>:<action>` → decisions. */
+  guardrails: Map<string, number>;
 }
 
 function emptyAccumulator(): Accumulator {
@@ -39,6 +41,7 @@ function emptyAccumulator(): Accumulator {
     cacheHits: 0,
     latency: emptyDense(),
     ttft: emptyDense(),
+    guardrails: new Map(),
   };
 }
 
@@ -55,6 +58,20 @@ function add(into: Accumulator, row: RollupRow): void {
   into.cacheHits += row.cache_hits;
   mergeInto(into.latency, JSON.parse(row.latency_hist) as Histogram);
   mergeInto(into.ttft, JSON.parse(row.ttft_hist) as Histogram);
+  for (const [key, count] of Object.entries(JSON.parse(row.guardrails) as Record<string, number>)) {
+    into.guardrails.set(key, (into.guardrails.get(key) ?? 0) + count);
+  }
+}
+
+/** `rule:action` counts as rule → action → count, rules in order. */
+function guardrailsOf(counts: Map<string, number>): Record<string, Record<string, number>> {
+  const byRule: Record<string, Record<string, number>> = {};
+  for (const [key, count] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    const at = key.lastIndexOf(':');
+    const rule = key.slice(0, at);
+    (byRule[rule] ??= {})[key.slice(at + 1)] = count;
+  }
+  return byRule;
 }
 
 function metricsOf(acc: Accumulator): UsageMetrics {
@@ -70,6 +87,7 @@ function metricsOf(acc: Accumulator): UsageMetrics {
     ttftMs: { p50: percentile(acc.ttft, 0.5) },
     cacheLookups: acc.cacheLookups,
     cacheHitRate: acc.cacheLookups === 0 ? null : acc.cacheHits / acc.cacheLookups,
+    guardrails: guardrailsOf(acc.guardrails),
   };
 }
 

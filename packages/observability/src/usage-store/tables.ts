@@ -64,6 +64,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE rollups_v2 RENAME TO rollups;
     `,
   },
+  {
+    // JSON object: "<rule>:<action>" → guardrail decisions; '{}' for rows written before guardrails.
+    version: 3,
+    sql: "ALTER TABLE rollups ADD COLUMN guardrails TEXT NOT NULL DEFAULT '{}';",
+  },
 ];
 
 /** What `model` holds for a request that chose no model, by how it ended. */
@@ -97,5 +102,7 @@ export type RollupRow = {
   /** JSON objects: histogram bucket index → count (see histogram.ts). */
   latency_hist: string;
   ttft_hist: string;
+  /** JSON object: `<rule>:<action>` → count. */
+  guardrails: string;
 };
 export type MetaRow = { value: string };

@@ -149,10 +149,12 @@ export class UsageStoreDO extends DurableObject<Env> {
     const errorCodes = addCounts(existing?.error_codes, rollup.errorCodes);
     const latency = addCounts(existing?.latency_hist, rollup.latency);
     const ttft = addCounts(existing?.ttft_hist, rollup.ttft);
+    const guardrails = addCounts(existing?.guardrails, rollup.guardrails);
     sql.exec(
       `INSERT OR REPLACE INTO rollups (grain, start, route, model, key_id, branch, requests, errors, error_codes,
-         input_tokens, output_tokens, cost_micro_usd, cache_lookups, cache_hits, latency_hist, ttft_hist)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         input_tokens, output_tokens, cost_micro_usd, cache_lookups, cache_hits, latency_hist, ttft_hist,
+         guardrails)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       rollup.grain,
       rollup.start,
       rollup.route,
@@ -169,9 +171,11 @@ export class UsageStoreDO extends DurableObject<Env> {
       (existing?.cache_hits ?? 0) + rollup.cacheHits,
       JSON.stringify(latency),
       JSON.stringify(ttft),
+      JSON.stringify(guardrails),
     );
   }
 
+  /** Migrates once per instance: a store written by an older version gains the newer columns. */
   #ensureSchema(): void {
     if (this.#migrated) return;
     // Once per instance, not only for a new object: one written by an older release gets the
@@ -221,6 +225,7 @@ interface Rollup {
   cacheHits: number;
   latency: Histogram;
   ttft: Histogram;
+  guardrails: Record<string, number>;
 }
 
 /** Sums events into their rows of each grain. */
@@ -251,6 +256,7 @@ function rollupsOf(events: readonly UsageEvent[], grains: readonly number[]): It
           cacheHits: 0,
           latency: {},
           ttft: {},
+          guardrails: {},
         };
         rows.set(id, row);
       }
@@ -267,6 +273,8 @@ function rollupsOf(events: readonly UsageEvent[], grains: readonly number[]): It
       if (event.cacheHit === true) row.cacheHits += 1;
       addTo(row.latency, event.latencyMs);
       if (event.ttftMs !== null) addTo(row.ttft, event.ttftMs);
+      for (const [key, n] of Object.entries(event.guardrails ?? {}))
+        row.guardrails[key] = (row.guardrails[key] ?? 0) + n;
     }
   }
   return rows.values();

@@ -95,6 +95,7 @@ describe('usage store rollups', () => {
       ttftMs: { p50: null },
       cacheLookups: 0,
       cacheHitRate: null,
+      guardrails: {},
     });
     expect(series.buckets[10]?.total.requests).toBe(1);
   });

@@ -13,6 +13,7 @@ import {
   routeNameSchema,
   routeSchema,
 } from '@aigw/ai/settings';
+import { guardrailsSettingsSchema } from '@aigw/guardrails/settings';
 import { limitsSettingsSchema } from '@aigw/limits/settings';
 import { ragSettingsSchema } from '@aigw/rag/settings';
 import { toolsSettingsSchema } from '@aigw/tools/settings';
@@ -246,6 +247,11 @@ export const tenantConfigSchema = z
     rag: ragSettingsSchema
       .prefault({})
       .describe('Retrieval: embedder, chunking, retrieval and search cache (owned by @aigw/rag).'),
+    guardrails: guardrailsSettingsSchema
+      .prefault({})
+      .describe(
+        'Rules that detect, redact, block or flag sensitive data and unsafe content in requests and answers (owned by @aigw/guardrails; docs/guardrails.md).',
+      ),
   })
   .strict()
   .superRefine((tenant, ctx) => {

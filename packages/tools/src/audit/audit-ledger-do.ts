@@ -10,6 +10,7 @@ import {
   type AuditChange,
   type AuditEntry,
   type AuditEntryInput,
+  type AuditGuardrail,
   type AuditOutcome,
   type AuditPage,
   type AuditPageQuery,
@@ -38,6 +39,7 @@ function toEntry(row: EntryRow): AuditEntry {
     latencyMs: row.latency_ms,
     // Stored as the canonical JSON it was hashed as; `verify` vouches for it.
     ...(row.change === null ? {} : { change: JSON.parse(row.change) as AuditChange }),
+    ...(row.guardrail === null ? {} : { guardrail: JSON.parse(row.guardrail) as AuditGuardrail }),
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -100,8 +102,8 @@ export class AuditLedgerDO extends DurableObject<Env> {
         if (owner === 'none') this.#writeMeta('tenant_id', tenant.value);
         this.ctx.storage.sql.exec(
           `INSERT INTO entries (seq, time, tenant, request_id, client_request_id, key_id, tool, args_hash, outcome,
-             latency_ms, change, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             latency_ms, change, prev_hash, hash, guardrail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           entry.seq,
           entry.time,
           entry.tenant,
@@ -115,6 +117,7 @@ export class AuditLedgerDO extends DurableObject<Env> {
           entry.change === undefined ? null : canonicalJson(entry.change),
           entry.prevHash,
           entry.hash,
+          entry.guardrail === undefined ? null : JSON.stringify(entry.guardrail),
         );
         this.#writeMeta('head_seq', String(entry.seq));
         this.#writeMeta('head_hash', entry.hash);

@@ -27,6 +27,8 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): Promise<string> {
       latencyMs: entry.latencyMs,
       // Absent on tool runs, so every entry written before changes were recorded still verifies.
       change: entry.change,
+      // Absent (and so left out) on every entry but a guardrail's: older entries still verify.
+      guardrail: entry.guardrail,
       prevHash: entry.prevHash,
     }),
   );

@@ -3,15 +3,17 @@ export { AuditLedger, auditLedger } from './audit-ledger.ts';
 export { GENESIS_HASH, entryHash } from './chain.ts';
 export { canonicalJson } from '@aigw/core';
 export {
-  MAX_CHANGE_BYTES,
   auditChangeSchema,
   auditEntryInputSchema,
+  auditGuardrailSchema,
+  MAX_CHANGE_BYTES,
   auditOutcomeSchema,
   auditPageQuerySchema,
 } from './schema.ts';
 export type {
   AuditChange,
   AuditChangeInput,
+  AuditGuardrail,
   AuditEntry,
   AuditEntryInput,
   AuditOutcome,

@@ -42,6 +42,20 @@ export const auditChangeSchema = z
   });
 export type AuditChange = z.infer<typeof auditChangeSchema>;
 
+/**
+ * The guardrail rule behind an entry: a tool call a rule blocked, or a block elsewhere (chat,
+ * search, ingest; `tool` is then "(guardrail)"). Names the rule and the detector, never the text.
+ */
+export const auditGuardrailSchema = z
+  .object({
+    rule: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/),
+    detector: z.string().regex(/^[a-z]{2,16}$/),
+    on: z.enum(['input', 'output']),
+    surface: z.enum(['chat', 'search', 'tools', 'ingest']),
+  })
+  .strict();
+export type AuditGuardrail = z.infer<typeof auditGuardrailSchema>;
+
 /** What a caller records; the ledger adds seq, time, tenant and the hash chain. */
 export const auditEntryInputSchema = z
   .object({
@@ -62,6 +76,7 @@ export const auditEntryInputSchema = z
      * made it (a key id, or `operator`).
      */
     change: auditChangeSchema.optional(),
+    guardrail: auditGuardrailSchema.optional(),
   })
   .strict();
 export type AuditEntryInput = z.infer<typeof auditEntryInputSchema>;

@@ -31,6 +31,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     sql: 'ALTER TABLE entries ADD COLUMN change TEXT;',
   },
+  {
+    // JSON of the guardrail that blocked (docs/guardrails.md); NULL for every other entry.
+    version: 4,
+    sql: 'ALTER TABLE entries ADD COLUMN guardrail TEXT;',
+  },
 ];
 
 // Row shapes are `type`s: SqlStorage needs an index signature, which interfaces do not get.
@@ -48,5 +53,6 @@ export type EntryRow = {
   latency_ms: number;
   prev_hash: string;
   hash: string;
+  guardrail: string | null;
 };
 export type MetaRow = { value: string };

@@ -9,7 +9,7 @@ import {
   type ValidationIssue,
 } from '@aigw/core';
 import type { Scope, TenantConfig } from '@aigw/tenancy';
-import { canonicalJson, type AuditSink } from '../audit/index.ts';
+import { auditGuardrailSchema, canonicalJson, type AuditGuardrail, type AuditSink } from '../audit/index.ts';
 import type { ToolContext, ToolDefinition, ToolServices } from '../definition/index.ts';
 import { TOOLS, findTool, type ToolRegistry } from '../registry/index.ts';
 import type { ToolsSettingsView } from '@aigw/tools/settings';
@@ -32,6 +32,18 @@ export interface ExecuteToolInput {
   audit: AuditSink;
   /** Aborts the tool when the caller goes away. */
   signal?: AbortSignal | undefined;
+  /** The tenant's guardrails on the tools surface (arguments in, result out); none when undefined. */
+  guard?: ToolGuard | undefined;
+}
+
+/**
+ * Guardrails around one tool run (`@aigw/guardrails`' Guard): the arguments after validation, the
+ * result after its schema check. Each returns the value with matches redacted, or throws
+ * `guardrail_blocked`, which the audit entry records with the rule that blocked.
+ */
+export interface ToolGuard {
+  inputValue(value: unknown): Promise<unknown>;
+  outputValue(value: unknown): Promise<unknown>;
 }
 
 export interface ToolExecution {
@@ -94,6 +106,7 @@ export async function executeTool(
       argsHash: await sha256Hex(canonical ?? '(not JSON)'),
       outcome: outcome.ok ? 'ok' : outcome.error.code,
       latencyMs,
+      ...(outcome.ok ? {} : guardrailOf(outcome.error)),
     });
   } catch (cause) {
     throw new GatewayError('internal', 'The tool audit ledger could not record this call.', { cause });
@@ -129,8 +142,10 @@ async function dispatch(
     );
 
   const modelId = toolsModelId(input.tenant);
+  // Validated first, so a refusal names the argument at fault; the tool then runs on what passed.
+  const guarded = input.guard === undefined ? args.data : await input.guard.inputValue(args.data);
   const raw = await withTimeout(tool, input.signal, (signal) =>
-    tool.run(args.data, {
+    tool.run(guarded, {
       ...input.services,
       tenantId: input.tenant.id,
       requestId: input.requestId,
@@ -149,7 +164,14 @@ async function dispatch(
       details: { issues: toValidationIssues(result.error) },
     });
   }
-  return result.data;
+  return input.guard === undefined ? result.data : input.guard.outputValue(result.data);
+}
+
+/** The rule behind a `guardrail_blocked` refusal, for its audit entry. */
+function guardrailOf(error: GatewayError): { guardrail?: AuditGuardrail } {
+  if (error.code !== 'guardrail_blocked') return {};
+  const parsed = auditGuardrailSchema.safeParse(error.details);
+  return parsed.success ? { guardrail: parsed.data } : {};
 }
 
 /**

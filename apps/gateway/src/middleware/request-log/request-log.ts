@@ -5,6 +5,8 @@ import { optionalCaller, type GatewayEnv } from '../../context.ts';
 import { waitUntil } from '../../lib/wait-until.ts';
 import { usageEventFrom, writeUsageEvent, type UsageRecord } from '@aigw/observability';
 import { recordUsage } from '../../lib/usage-batcher.ts';
+import { guardrailCounts, guardrailLog } from '../../guardrails/index.ts';
+import type { GuardrailDecision } from '@aigw/guardrails';
 
 export interface RequestLogOptions {
   /**
@@ -24,6 +26,8 @@ export const requestLog = (options: RequestLogOptions = {}) => {
     const started = Date.now();
     const modelCalls: UsageRecord[] = [];
     c.set('modelCalls', modelCalls);
+    const guardrails: GuardrailDecision[] = [];
+    c.set('guardrails', guardrails);
     await next();
     const { tenant, apiKey, errorCode, usage } = optionalCaller(c);
     const clientRequestId = c.get('clientRequestId');
@@ -55,10 +59,21 @@ export const requestLog = (options: RequestLogOptions = {}) => {
     // The log line, then the same request as a usage event: the tenant's store (series, dashboard)
     // everywhere, and Analytics Engine where the environment binds it.
     const sink = (final: RequestLogLine): void => {
+      // Read when the line is written: a stream's output decisions are all taken before its usage
+      // is known, since the engine settles the usage only after the last chunk passed the guard.
+      const counts = guardrailCounts(guardrails);
       // Each is its own usage event already (recordModelCall); the line lists them for the request.
-      logSink(modelCalls.length > 0 ? { ...final, modelCalls } : final);
+      logSink({
+        ...final,
+        ...(modelCalls.length > 0 ? { modelCalls } : {}),
+        ...(counts !== undefined ? { guardrails: guardrailLog(guardrails) } : {}),
+      });
       if (notUsage.has(final.route)) return;
-      const event = usageEventFrom(final, { time: started, ...(cache ? { cacheHit: cache === 'HIT' } : {}) });
+      const event = usageEventFrom(final, {
+        time: started,
+        ...(cache ? { cacheHit: cache === 'HIT' } : {}),
+        ...(counts !== undefined ? { guardrails: counts } : {}),
+      });
       if (event === null) return;
       if (c.env.USAGE_EVENTS) writeUsageEvent(c.env.USAGE_EVENTS, event);
       recordUsage(c, event);

@@ -8,6 +8,7 @@ import {
   listDocuments,
 } from '@aigw/rag';
 import type { GatewayApp } from '../../context.ts';
+import { guardDocuments, guardOf } from '../../guardrails/index.ts';
 import { feature, scope } from '../../middleware/tenant/index.ts';
 import { jsonBody } from '../../middleware/json-body/index.ts';
 import { ragDeps, scopeOf } from '../../rag/deps.ts';
@@ -127,9 +128,12 @@ const deleteRoute = createRoute({
 });
 
 export function registerDocumentRoutes(app: GatewayApp): void {
-  app.openapi(ingestRoute, async (c) =>
-    c.json(await ingestDocuments(ragDeps(c), scopeOf(c), c.req.valid('json').documents), 200),
-  );
+  app.openapi(ingestRoute, async (c) => {
+    // The tenant's ingest rules first: redacted text is what is chunked, embedded and stored.
+    const guarded = await guardDocuments(guardOf(c, 'ingest'), c.req.valid('json').documents);
+    const result = await ingestDocuments(ragDeps(c), scopeOf(c), guarded.docs);
+    return c.json({ ...result, failed: [...guarded.failed, ...result.failed] }, 200);
+  });
 
   app.openapi(listRoute, async (c) => {
     const { limit, after } = c.req.valid('query');

@@ -99,6 +99,10 @@ const auditEntry = z.object({
     })
     .optional()
     .describe('Control-plane changes only (keys, tenant switches); `tool` then repeats the action.'),
+  guardrail: z
+    .object({ rule: z.string(), detector: z.string(), on: z.string(), surface: z.string() })
+    .optional()
+    .describe('The guardrail rule that blocked (`tool` is "(guardrail)" outside the tools surface).'),
   prevHash: z.string(),
   hash: z.string(),
 });

@@ -1,0 +1,10 @@
+export type { Detector, Span } from './detector.ts';
+export { builtInDetector } from './registry.ts';
+export { email } from './email.ts';
+export { phone } from './phone.ts';
+export { card, luhnValid } from './card.ts';
+export { iban, ibanValid } from './iban.ts';
+export { ssn, ssnIssuable } from './ssn.ts';
+export { ip, ipv6Valid } from './ip.ts';
+export { CREDENTIAL_FORMATS, credential } from './credential.ts';
+export { denylist, tenantRegex } from './pattern.ts';
