@@ -1,7 +1,9 @@
 // `npm run bench`: the gateway against a bare pass-through Worker, both in workerd through the
 // Miniflare API, both in front of the same fast fake OpenAI-compatible upstream, in one run
-// (suite `core`); then what rate limits, budgets and sessions cost (suite `limits`) and the
-// retrieval figures (suite `rag`), on the same gateway process.
+// (suite `core`); then what the gateway adds per chunk of a long re-framed stream and per JSON
+// answer against the floor of bench/floor.mjs (suite `chunks`), what rate limits, budgets and
+// sessions cost (suite `limits`) and the retrieval figures (suite `rag`), on the same gateway
+// process.
 // Prints tables and writes bench/results/<timestamp>.json. Not a test: it never fails on a
 // missed target. See docs/performance.md for what each figure means.
 import { execFileSync } from 'node:child_process';
@@ -16,13 +18,14 @@ import { loadTest, responseTimings } from './lib/load.mjs';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
 import { renderLimitsReport, runLimitsSuite } from './lib/limits.mjs';
 import { renderRagReport, runRagSuite } from './lib/rag.mjs';
+import { CHUNK_TARGETS, chunkChecks, renderChunkReport, runChunkSuite } from './lib/chunks.mjs';
 import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
 import { SCENARIOS, probe } from './lib/scenarios.mjs';
 import { suiteTenants } from './lib/tenants.mjs';
 import { bundleWorkers, compileBenchRegistry, gatewayConfigOptions, startWorker } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SUITES = ['core', 'limits', 'rag'];
+const SUITES = ['core', 'chunks', 'limits', 'rag'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -41,10 +44,16 @@ const HELP = `Usage: node bench/run.mjs [options]
   --scenarios <ids>      comma-separated subset of: ${SCENARIOS.map((s) => s.id).join(', ')}
                          (suite core)
   --suites <ids>         comma-separated subset of: ${SUITES.join(', ')} (default all).
-                         core: the gateway against a bare Worker; limits: chat with rate
+                         core: the gateway against a bare Worker; chunks: added CPU per
+                         chunk of a long (500-delta) re-framed stream against the floor's
+                         parse mode, /v1 JSON against json-parse-log, each loaded at the
+                         same time as its reference (at least 2 rounds);
+                         limits: chat with rate
                          limits, budget and sessions on versus off, limiter decisions per
                          second; rag: local index query latency, ingestion, /search cold
                          versus cached
+  --chunk-targets <ids>  comma-separated subset of: ${CHUNK_TARGETS.map((t) => t.id).join(', ')}
+                         (suite chunks)
   --quick                a ~3 s smoke run per measurement
   --help`;
 
@@ -59,6 +68,7 @@ const { values: args } = parseArgs({
     attempts: { type: 'string' },
     scenarios: { type: 'string' },
     suites: { type: 'string' },
+    'chunk-targets': { type: 'string' },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -101,6 +111,12 @@ const suites = args.suites?.split(',').map((id) => id.trim()) ?? SUITES;
 const unknownSuites = suites.filter((id) => !SUITES.includes(id));
 if (unknownSuites.length > 0 || suites.length === 0) {
   console.error(`unknown suite(s): ${unknownSuites.join(', ')}\n\n${HELP}`);
+  process.exit(2);
+}
+const chunkTargets = args['chunk-targets']?.split(',').map((id) => id.trim());
+const unknownChunkTargets = (chunkTargets ?? []).filter((id) => !CHUNK_TARGETS.some((t) => t.id === id));
+if (unknownChunkTargets.length > 0) {
+  console.error(`unknown chunk target(s): ${unknownChunkTargets.join(', ')}\n\n${HELP}`);
   process.exit(2);
 }
 
@@ -172,6 +188,16 @@ try {
   });
   cleanups.push(gateway.dispose);
   const workers = { bare, gateway };
+  // The floor of bench/floor.mjs, for the chunks suite's ratios.
+  const floor = suites.includes('chunks')
+    ? await startWorker({
+        name: 'floor',
+        scriptPath: bundles.floorPath,
+        runtime,
+        options: { bindings: { UPSTREAM_BASE_URL: upstreamBase } },
+      })
+    : undefined;
+  if (floor) cleanups.push(floor.dispose);
   // The local vector index on its own, for the rag suite's index figures.
   const ragIndex = suites.includes('rag')
     ? await startWorker({
@@ -196,6 +222,7 @@ try {
   log(`fake upstream   ${upstreamBase} (pid ${upstream.pid})`);
   log(`bare Worker     ${bare.url} (workerd pid ${bare.pids.join(', ')})`);
   log(`gateway Worker  ${gateway.url} (workerd pid ${gateway.pids.join(', ')}; ${declared.join('; ')})`);
+  if (floor) log(`floor Worker    ${floor.url} (workerd pid ${floor.pids.join(', ')})`);
   if (ragIndex) log(`index Worker    ${ragIndex.url} (workerd pid ${ragIndex.pids.join(', ')})`);
   log(`suites          ${suites.join(', ')}`);
   log(
@@ -312,6 +339,18 @@ try {
 
   /** @type {Record<string, unknown>} */
   const suiteResults = {};
+  if (suites.includes('chunks') && floor) {
+    const chunks = await runChunkSuite({
+      workers: { bare, floor, gateway },
+      upstreamPid: upstream.pid,
+      options,
+      log,
+      only: chunkTargets,
+    });
+    suiteResults['chunks'] = chunks;
+    checks.push(...chunkChecks(chunks));
+    console.log(`\nCost of a chunk (issue 15)\n\n${renderChunkReport(chunks)}\n`);
+  }
   if (suites.includes('limits')) {
     const limits = await runLimitsSuite({
       gateway,

@@ -12,14 +12,20 @@ import { fileURLToPath } from 'node:url';
 /** Words of the fake answer: one streamed delta each. */
 export const ANSWER_WORDS = Array.from({ length: 20 }, (_, i) => `word${i + 1}`);
 export const ANSWER_TEXT = ANSWER_WORDS.join(' ');
+/** Deltas of the long answer: enough that per-chunk costs dwarf per-request ones. */
+export const LONG_ANSWER_CHUNKS = 500;
+export const LONG_ANSWER_WORDS = Array.from({ length: LONG_ANSWER_CHUNKS }, (_, i) => `word${i + 1}`);
+export const LONG_ANSWER_TEXT = LONG_ANSWER_WORDS.join(' ');
+/** @param {string} model */
+const wordsFor = (model) => (model.endsWith('-long') ? LONG_ANSWER_WORDS : ANSWER_WORDS);
 const PROMPT_TOKENS = 12;
-const COMPLETION_TOKENS = ANSWER_WORDS.length;
 
-const usage = {
+/** @param {string[]} words */
+const usageOf = (words) => ({
   prompt_tokens: PROMPT_TOKENS,
-  completion_tokens: COMPLETION_TOKENS,
-  total_tokens: PROMPT_TOKENS + COMPLETION_TOKENS,
-};
+  completion_tokens: words.length,
+  total_tokens: PROMPT_TOKENS + words.length,
+});
 
 /**
  * Starts the server on 127.0.0.1 (a random free port unless one is given).
@@ -70,12 +76,12 @@ export async function startFakeUpstream(options = {}) {
           choices: [
             {
               index: 0,
-              message: { role: 'assistant', content: ANSWER_TEXT },
+              message: { role: 'assistant', content: wordsFor(model).join(' ') },
               logprobs: null,
               finish_reason: 'stop',
             },
           ],
-          usage,
+          usage: usageOf(wordsFor(model)),
         });
       }
     });
@@ -129,14 +135,15 @@ function streamCompletion(res, { id, model, created, includeUsage }) {
       ...(includeUsage ? { usage: null } : {}),
     })}\n\n`;
 
+  const words = wordsFor(model);
   const events = [
     chunk({ role: 'assistant', content: '' }, null),
-    ...ANSWER_WORDS.map((word, i) => chunk({ content: i === 0 ? word : ` ${word}` }, null)),
+    ...words.map((word, i) => chunk({ content: i === 0 ? word : ` ${word}` }, null)),
     chunk({}, 'stop'),
   ];
   if (includeUsage) {
     events.push(
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`,
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(words) })}\n\n`,
     );
   }
   events.push('data: [DONE]\n\n');
