@@ -4,3 +4,4 @@ export { usageRecordSchema } from './usage.ts';
 export type { UsageRecord } from './usage.ts';
 export * from './usage-store/index.ts';
 export * from './analytics/index.ts';
+export * from './request-log/index.ts';
