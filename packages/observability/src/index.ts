@@ -5,3 +5,4 @@ export type { UsageRecord } from './usage.ts';
 export * from './usage-store/index.ts';
 export * from './analytics/index.ts';
 export * from './request-log/index.ts';
+export * from './traces/index.ts';
