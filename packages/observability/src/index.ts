@@ -6,3 +6,5 @@ export * from './usage-store/index.ts';
 export * from './analytics/index.ts';
 export * from './request-log/index.ts';
 export * from './traces/index.ts';
+export { toCsv } from './csv.ts';
+export type { CsvCell } from './csv.ts';
