@@ -49,9 +49,10 @@ export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
     },
     reportOutcome: (outcome) => {
       // The answer's text is a trace's output only where the tenant keeps content.
-      if (observation.keepContent) {
-        observation.output = { text: outcome.text, finishReason: outcome.finishReason };
-      }
+      observation.output = {
+        text: observation.keepContent ? outcome.text : undefined,
+        finishReason: outcome.finishReason,
+      };
     },
     recordModelCall: (record, startedAt) => {
       recordModelCall(c, record, startedAt);

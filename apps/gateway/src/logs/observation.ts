@@ -65,8 +65,8 @@ export class RequestObservation {
   readonly attempts: ObservedAttempt[] = [];
   readonly toolCalls: ObservedToolCall[] = [];
   chat: ObservedChat | undefined;
-  /** The answer as the engine settled it, when content may be kept (trace spans' output). */
-  output: { text: string; finishReason: string | undefined } | undefined;
+  /** How the answer ended; its text only when content may be kept (a trace's output). */
+  output: { text: string | undefined; finishReason: string | undefined } | undefined;
   /** Whether tool arguments and results may be kept (set when the tenant is known). */
   keepContent = false;
   #traceId: string | undefined;

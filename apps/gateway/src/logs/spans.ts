@@ -94,12 +94,13 @@ export function requestSpans(
   if (content !== undefined && chat !== undefined) {
     rootAttributes[GEN_AI.inputMessages] = messagesJson(chat.messages, content);
   }
-  if (content !== undefined && observation.output !== undefined) {
+  const answer = observation.output?.text;
+  if (content !== undefined && answer !== undefined) {
     rootAttributes[GEN_AI.outputMessages] = JSON.stringify([
       {
         role: 'assistant',
-        parts: [{ type: 'text', content: content.redact(observation.output.text) }],
-        finish_reason: observation.output.finishReason ?? 'error',
+        parts: [{ type: 'text', content: content.redact(answer) }],
+        finish_reason: observation.output?.finishReason ?? 'error',
       },
     ]);
   }
