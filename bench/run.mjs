@@ -2,7 +2,7 @@
 // Miniflare API, both in front of the same fast fake OpenAI-compatible upstream, in one run
 // (suite `core`); then what rate limits, budgets and sessions cost (suite `limits`) and the
 // retrieval figures (suite `rag`), and runtime keys against config keys (suite `keys`), on the
-// same gateway process.
+// same gateway process, and the request log on and off (suite `logs`).
 // Prints tables and writes bench/results/<timestamp>.json. Not a test: it never fails on a
 // missed target. See docs/performance.md for what each figure means.
 import { execFileSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import { prepareBaseline } from './lib/baseline.mjs';
 import { runRagSuite } from './lib/rag.mjs';
 import { renderRagReport } from './lib/rag-report.mjs';
 import { renderKeysReport, runKeysSuite } from './lib/keys.mjs';
+import { renderLogsReport, runLogsSuite } from './lib/logs.mjs';
 import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
 import { SCENARIOS, probe } from './lib/scenarios.mjs';
 import { suiteTenants } from './lib/tenants.mjs';
@@ -33,7 +34,7 @@ import {
 } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SUITES = ['core', 'limits', 'rag', 'keys', 'guardrails'];
+const SUITES = ['core', 'limits', 'rag', 'keys', 'guardrails', 'logs'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -57,7 +58,9 @@ const HELP = `Usage: node bench/run.mjs [options]
                          second; rag: local index query latency, ingestion, /search cold
                          versus cached; keys: a runtime key against a config key (cached,
                          uncached) and the revocation bound in effect; guardrails: a streamed chat with
-                         output redaction on versus off (CPU per chunk, time to first text)
+                         output redaction on versus off (CPU per chunk, time to first text);
+                         logs: a /v1 JSON request with the request log off, on (no bodies)
+                         and on with bodies (CPU per request, target: at most +10 %)
   --rag-baseline <ref>   also build the gateway of this commit and measure its ingestion and
                          /search first, in the same run (suite rag), e.g. the branch point
   --rag-no-index         suite rag without the local index's own latency table (ingestion and
@@ -401,6 +404,11 @@ try {
     });
     suiteResults['keys'] = keys;
     console.log(`\n${renderKeysReport(keys)}\n`);
+  }
+  if (suites.includes('logs')) {
+    const logs = await runLogsSuite({ gateway, upstream, keys: tenants.keys.logs, options, log });
+    suiteResults['logs'] = logs;
+    console.log(`\n${renderLogsReport(logs)}\n`);
   }
 
   const report = {

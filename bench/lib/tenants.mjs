@@ -2,6 +2,7 @@
 // gateway bundle) as the `bench` tenant of bench/lib/workers.mjs. Every key is generated at run
 // time; only its SHA-256 goes into the registry.
 import { GUARD_RULES } from './guardrails.mjs';
+import { logsTenants } from './logs.mjs';
 import { BENCH_MODEL, benchApiKey, keyHash } from './workers.mjs';
 
 /** A rate no bench run can reach (the schema's ceiling): the limiter decides, never refuses. */
@@ -42,6 +43,8 @@ const models = { chat: BENCH_MODEL, allowed: [BENCH_MODEL] };
  * - `bench-rag`: retrieval on, the offline embedder `local/hash-384`; chat and /search answers
  *   come from the fake upstream.
  * - `bench-guard`: every built-in detector redacting chat output (the guardrails suite).
+ * - `bench-log-off`, `bench-log-on`, `bench-log-bodies`: the request log off, on (the default) and
+ *   on with bodies (the logs suite, bench/lib/logs.mjs).
  * @param {number} upstreamPort
  */
 export function suiteTenants(upstreamPort) {
@@ -51,6 +54,7 @@ export function suiteTenants(upstreamPort) {
   const rag = keysFor('bench-rag', 1, ['chat', 'search', 'ingest']);
   const guard = keysFor('bench-guard', 1, ['chat']);
   const common = { environments: ['development'], providers: provider(upstreamPort), models };
+  const logs = logsTenants(common);
   return {
     keys: {
       limits: limits.plaintext[0] ?? '',
@@ -58,6 +62,7 @@ export function suiteTenants(upstreamPort) {
       rl: rl.plaintext,
       rag: rag.plaintext[0] ?? '',
       guard: guard.plaintext[0] ?? '',
+      logs: logs.keys,
     },
     configs: [
       {
@@ -100,6 +105,7 @@ export function suiteTenants(upstreamPort) {
         ...common,
         guardrails: { rules: GUARD_RULES },
       },
+      ...logs.configs,
     ],
   };
 }
