@@ -1,3 +1,4 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { hashApiKey } from '@aigw/tenancy';
@@ -281,6 +282,70 @@ describe('request log', () => {
     });
     expect((await app.list()).data.map((e) => e.id)).toEqual([second?.id]);
     expect(third?.user).toBe('ann');
+  });
+
+  it('filters and pages through /v1/logs by its query parameters', async () => {
+    const app = await logApp({ id: 'logs-query' });
+    for (const [user, team] of [
+      ['ann', 'search'],
+      ['bob', 'support'],
+      ['ann', 'support'],
+      ['cy', 'search'],
+    ])
+      await app.post(
+        '/chat',
+        { message: `hi from ${user}`, user, stream: false },
+        { headers: { 'x-gateway-metadata': JSON.stringify({ team }) } },
+      );
+    await app.post('/chat', { message: 'refused', model: 'upstream/nope' });
+    const all = await app.entries(5);
+    expect(all).toHaveLength(5);
+    // Three pages of two, then none: the cursor walks every entry once, newest first.
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await app.list(`limit=2${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      walked.push(...page.data.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(walked).toEqual(all.map((e) => e.id));
+    const ids = async (query: string) => (await app.list(query)).data.map((e) => e.id);
+    expect(await ids('user=ann')).toEqual(all.filter((e) => e.user === 'ann').map((e) => e.id));
+    expect(await ids('metadata=team:support')).toEqual(
+      all.filter((e) => e.metadata['team'] === 'support').map((e) => e.id),
+    );
+    expect(await ids('status=error')).toEqual([all[0]?.id]);
+    expect(await ids('status=400&errorCode=model_not_allowed')).toEqual([all[0]?.id]);
+    expect(await ids('status=ok&route=/chat&model=upstream/primary')).toEqual(all.slice(1).map((e) => e.id));
+    const since = all[2]?.time ?? '';
+    expect(await ids(`from=${encodeURIComponent(since)}`)).toEqual(
+      all.filter((e) => Date.parse(e.time) >= Date.parse(since)).map((e) => e.id),
+    );
+    const bad = await app.request('/v1/logs?status=sometimes');
+    expect(bad.status).toBe(400);
+    expect((await bad.json<{ error: { code: string } }>()).error.code).toBe('invalid_request');
+    expect((await app.request('/v1/logs?limit=5000')).status).toBe(400);
+  });
+
+  it("enforces the tenant's configured retention: an entry older than logs.retention.days goes at the alarm", async () => {
+    const app = await logApp({ id: 'logs-retention', logs: { retention: { days: 1, maxEntries: 100 } } });
+    await app.post('/chat', { message: 'old by now', stream: false });
+    await app.post('/chat', { message: 'fresh', stream: false });
+    const [fresh, old] = await app.entries(2);
+    const stub = env.REQUEST_LOG.getByName('logs-retention');
+    // Age one entry two days: past this tenant's 1 day, well inside the default 30.
+    await runInDurableObject(stub, (_i, state) => {
+      state.storage.sql.exec(
+        'UPDATE entries SET time = ? WHERE id = ?',
+        Date.now() - 2 * 86_400_000,
+        old?.id,
+      );
+    });
+    expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).not.toBeNull();
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await app.list()).data.map((e) => e.id)).toEqual([fresh?.id]);
+    expect((await app.request(`/v1/logs/${old?.id ?? ''}`)).status).toBe(404);
   });
 
   it('leaves the response untouched when the log write fails, and counts the failure', async () => {
