@@ -14,9 +14,9 @@ form.signin { max-width: 28rem; margin: 3rem auto; background: var(--card); padd
 section.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .75rem .9rem;
   margin: 0 0 1rem; min-width: 0; }
 .card h2 { font-size: 1rem; font-weight: 650; margin: 0 0 .5rem; }
-form.filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 11rem), 1fr)); gap: .5rem .75rem; align-items: end; }
+form.filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 13.5rem), 1fr)); gap: .5rem .75rem; align-items: end; }
 form.filters .field { display: grid; gap: .2rem; min-width: 0; }
-form.filters input, form.filters select { width: 100%; }
+form.filters input, form.filters select { width: 100%; min-width: 0; box-sizing: border-box; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .table-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { width: 100%; border-collapse: collapse; font-size: .9rem; font-variant-numeric: tabular-nums; }
