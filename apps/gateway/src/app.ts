@@ -151,7 +151,7 @@ export function createApp(options: AppOptions): GatewayApp {
         'x-gateway-metadata',
         'x-gateway-cache',
         'cache-control',
-        // W3C Trace Context: a browser app's trace continues through the gateway (docs/tracing.md).
+        // W3C Trace Context: a browser app's trace continues through the gateway (docs/logs.md#traceparent).
         'traceparent',
         'tracestate',
         // Sent by Anthropic SDKs; accepted and ignored (the gateway speaks one Messages version).

@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * The tenant config's `logs` and `tracing` sections: owned here, beside the request log and the
- * trace exporter that read them; tenancy composes them (ADR 0007). docs/logs.md and
- * docs/tracing.md describe what each field does.
+ * trace exporter that read them; tenancy composes them (ADR 0007). docs/logs.md
+ * describes what each field does, OpenTelemetry included.
  */
 
 /** The longest body the log keeps per request side, after redaction. */

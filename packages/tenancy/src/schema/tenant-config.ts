@@ -268,7 +268,7 @@ export const tenantConfigSchema = z
     tracing: tracingSettingsSchema
       .prefault({})
       .describe(
-        "OpenTelemetry export of each request's trace to the tenant's OTLP/HTTP endpoint (owned by @aigw/observability; docs/tracing.md).",
+        "OpenTelemetry export of each request's trace to the tenant's OTLP/HTTP endpoint (owned by @aigw/observability; docs/logs.md#opentelemetry).",
       ),
   })
   .strict()
