@@ -1,8 +1,11 @@
 // `npm run bench`: the gateway against a bare pass-through Worker, both in workerd through the
 // Miniflare API, both in front of the same fast fake OpenAI-compatible upstream, in one run
-// (suite `core`); then what rate limits, budgets and sessions cost (suite `limits`) and the
-// retrieval figures (suite `rag`), and runtime keys against config keys (suite `keys`), on the
-// same gateway process, and the request log on and off (suite `logs`).
+// (suite `core`); then what the gateway adds per chunk of a long re-framed stream and per JSON
+// answer against the floor of bench/floor.mjs (suite `chunks`), what rate limits, budgets and
+// sessions cost (suite `limits`), the retrieval figures (suite `rag`), runtime keys against config
+// keys (suite `keys`), output redaction (suite `guardrails`) and a response-cache hit against an
+// uncached answer (suite `cache`), and the request log off, on and with bodies (suite `logs`), on
+// the same gateway process.
 // Prints tables and writes bench/results/<timestamp>.json. Not a test: it never fails on a
 // missed target. See docs/performance.md for what each figure means.
 import { execFileSync } from 'node:child_process';
@@ -15,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { cpuSupported } from './lib/cpu.mjs';
 import { loadTest, responseTimings } from './lib/load.mjs';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
+import { renderCacheReport, runCacheSuite } from './lib/cache.mjs';
 import { renderGuardrailsReport, runGuardrailsSuite } from './lib/guardrails.mjs';
 import { renderLimitsReport, runLimitsSuite } from './lib/limits.mjs';
 import { prepareBaseline } from './lib/baseline.mjs';
@@ -22,6 +26,7 @@ import { runRagSuite } from './lib/rag.mjs';
 import { renderRagReport } from './lib/rag-report.mjs';
 import { renderKeysReport, runKeysSuite } from './lib/keys.mjs';
 import { renderLogsReport, runLogsSuite } from './lib/logs.mjs';
+import { CHUNK_TARGETS, chunkChecks, renderChunkReport, runChunkSuite } from './lib/chunks.mjs';
 import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
 import { SCENARIOS, probe } from './lib/scenarios.mjs';
 import { suiteTenants } from './lib/tenants.mjs';
@@ -34,7 +39,7 @@ import {
 } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SUITES = ['core', 'limits', 'rag', 'keys', 'guardrails', 'logs'];
+const SUITES = ['core', 'chunks', 'limits', 'rag', 'keys', 'guardrails', 'cache', 'logs'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -53,18 +58,25 @@ const HELP = `Usage: node bench/run.mjs [options]
   --scenarios <ids>      comma-separated subset of: ${SCENARIOS.map((s) => s.id).join(', ')}
                          (suite core)
   --suites <ids>         comma-separated subset of: ${SUITES.join(', ')} (default all).
-                         core: the gateway against a bare Worker; limits: chat with rate
+                         core: the gateway against a bare Worker; chunks: added CPU per
+                         chunk of a long (500-delta) re-framed stream against the floor's
+                         parse mode, /v1 JSON against json-parse-log, each loaded at the
+                         same time as its reference (at least 2 rounds);
+                         limits: chat with rate
                          limits, budget and sessions on versus off, limiter decisions per
                          second; rag: local index query latency, ingestion, /search cold
                          versus cached; keys: a runtime key against a config key (cached,
                          uncached) and the revocation bound in effect; guardrails: a streamed chat with
                          output redaction on versus off (CPU per chunk, time to first text);
+                         cache: a response-cache hit against a refresh and a skip (CPU, latency);
                          logs: a /v1 JSON request with the request log off, on (no bodies)
                          and on with bodies (CPU per request, target: at most +10 %)
   --rag-baseline <ref>   also build the gateway of this commit and measure its ingestion and
                          /search first, in the same run (suite rag), e.g. the branch point
   --rag-no-index         suite rag without the local index's own latency table (ingestion and
                          /search only)
+  --chunk-targets <ids>  comma-separated subset of: ${CHUNK_TARGETS.map((t) => t.id).join(', ')}
+                         (suite chunks)
   --quick                a ~3 s smoke run per measurement
   --help`;
 
@@ -81,6 +93,7 @@ const { values: args } = parseArgs({
     suites: { type: 'string' },
     'rag-baseline': { type: 'string' },
     'rag-no-index': { type: 'boolean', default: false },
+    'chunk-targets': { type: 'string' },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -123,6 +136,12 @@ const suites = args.suites?.split(',').map((id) => id.trim()) ?? SUITES;
 const unknownSuites = suites.filter((id) => !SUITES.includes(id));
 if (unknownSuites.length > 0 || suites.length === 0) {
   console.error(`unknown suite(s): ${unknownSuites.join(', ')}\n\n${HELP}`);
+  process.exit(2);
+}
+const chunkTargets = args['chunk-targets']?.split(',').map((id) => id.trim());
+const unknownChunkTargets = (chunkTargets ?? []).filter((id) => !CHUNK_TARGETS.some((t) => t.id === id));
+if (unknownChunkTargets.length > 0) {
+  console.error(`unknown chunk target(s): ${unknownChunkTargets.join(', ')}\n\n${HELP}`);
   process.exit(2);
 }
 
@@ -194,6 +213,16 @@ try {
   });
   cleanups.push(gateway.dispose);
   const workers = { bare, gateway };
+  // The floor of bench/floor.mjs, for the chunks suite's ratios.
+  const floor = suites.includes('chunks')
+    ? await startWorker({
+        name: 'floor',
+        scriptPath: bundles.floorPath,
+        runtime,
+        options: { bindings: { UPSTREAM_BASE_URL: upstreamBase } },
+      })
+    : undefined;
+  if (floor) cleanups.push(floor.dispose);
   // The local vector index on its own, for the rag suite's index figures.
   const ragIndex = suites.includes('rag')
     ? await startWorker({
@@ -246,6 +275,7 @@ try {
   log(`fake upstream   ${upstreamBase} (pid ${upstream.pid})`);
   log(`bare Worker     ${bare.url} (workerd pid ${bare.pids.join(', ')})`);
   log(`gateway Worker  ${gateway.url} (workerd pid ${gateway.pids.join(', ')}; ${declared.join('; ')})`);
+  if (floor) log(`floor Worker    ${floor.url} (workerd pid ${floor.pids.join(', ')})`);
   if (ragIndex) log(`index Worker    ${ragIndex.url} (workerd pid ${ragIndex.pids.join(', ')})`);
   log(`suites          ${suites.join(', ')}`);
   log(
@@ -362,6 +392,18 @@ try {
 
   /** @type {Record<string, unknown>} */
   const suiteResults = {};
+  if (suites.includes('chunks') && floor) {
+    const chunks = await runChunkSuite({
+      workers: { bare, floor, gateway },
+      upstreamPid: upstream.pid,
+      options,
+      log,
+      only: chunkTargets,
+    });
+    suiteResults['chunks'] = chunks;
+    checks.push(...chunkChecks(chunks));
+    console.log(`\nCost of a chunk (issue 15)\n\n${renderChunkReport(chunks)}\n`);
+  }
   if (suites.includes('limits')) {
     const limits = await runLimitsSuite({
       gateway,
@@ -377,6 +419,11 @@ try {
     const guardrails = await runGuardrailsSuite({ gateway, upstream, key: tenants.keys.guard, options, log });
     suiteResults['guardrails'] = guardrails;
     console.log(`\nGuardrails (output redaction)\n\n${renderGuardrailsReport(guardrails)}\n`);
+  }
+  if (suites.includes('cache')) {
+    const cache = await runCacheSuite({ gateway, upstream, key: tenants.keys.cache, options, log });
+    suiteResults['cache'] = cache;
+    console.log(`\nResponse cache (a hit against an uncached answer)\n\n${renderCacheReport(cache)}\n`);
   }
   if (suites.includes('rag') && ragIndex) {
     const rag = await runRagSuite({

@@ -43,10 +43,12 @@ export function summarize(values) {
  * kept at full resolution (autocannon's own histogram rounds to whole milliseconds, too coarse for
  * sub-10 ms responses). `requests`, when given, is passed to autocannon as is (per-request
  * `setupRequest`/`onResponse` hooks, e.g. to spread requests over keys or sessions); `call` then
- * gives the defaults.
- * @param {{ url: string, call: HttpCall, connections: number, durationS: number, pids: number[], upstreamPid?: number | undefined, requests?: import('autocannon').Request[] }} options
+ * gives the defaults. `amount`, when given, sends that many requests instead of loading for
+ * `durationS`: a closed batch, with no request in flight when the CPU time is read at either end
+ * (for long streams, of which a timed window completes few, the in-flight ones skew CPU per request).
+ * @param {{ url: string, call: HttpCall, connections: number, durationS: number, pids: number[], upstreamPid?: number | undefined, requests?: import('autocannon').Request[], amount?: number | undefined }} options
  */
-export async function loadTest({ url, call, connections, durationS, pids, upstreamPid, requests }) {
+export async function loadTest({ url, call, connections, durationS, pids, upstreamPid, requests, amount }) {
   /** @type {number[]} */
   const latencies = [];
   /** @type {Record<string, number>} */
@@ -68,7 +70,7 @@ export async function loadTest({ url, call, connections, durationS, pids, upstre
         ...(call.body !== undefined ? { body: call.body } : {}),
         ...(requests !== undefined ? { requests } : {}),
         connections,
-        duration: durationS,
+        ...(amount !== undefined ? { amount } : { duration: durationS }),
         pipelining: 1,
         timeout: 10,
       },
@@ -106,6 +108,25 @@ export async function loadTest({ url, call, connections, durationS, pids, upstre
     loadGeneratorCpuMsPerRequest: completed > 0 ? ownCpuMs / completed : NaN,
     otherLoadShare,
   };
+}
+
+/**
+ * One measurement of a suite: unmeasured warm-up load, then up to `attempts` measured loads, of
+ * which the one the rest of the machine disturbed least is kept (the first under `maxOtherLoad`).
+ * @param {Omit<Parameters<typeof loadTest>[0], 'durationS'>} base
+ * @param {{ warmupS: number, durationS: number, attempts: number, maxOtherLoad: number }} options
+ */
+export async function leastDisturbedLoad(base, options) {
+  await loadTest({ ...base, durationS: options.warmupS });
+  /** @type {Awaited<ReturnType<typeof loadTest>> | undefined} */
+  let best;
+  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    const load = await loadTest({ ...base, durationS: options.durationS });
+    if (!best || load.otherLoadShare < best.otherLoadShare) best = load;
+    if (load.otherLoadShare <= options.maxOtherLoad) break;
+  }
+  if (!best) throw new Error('no measurement');
+  return best;
 }
 
 /**

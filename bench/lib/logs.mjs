@@ -10,7 +10,7 @@
 // median of the rounds' paired ratios against `off`, and the target is "at most 10 % more CPU per
 // request" for both. The writes run after the response (waitUntil, batched per tenant) and the
 // RequestLogDO runs in the same workerd process, so its CPU is in the figure.
-import { loadTest, send } from './load.mjs';
+import { leastDisturbedLoad, send } from './load.mjs';
 import { fmt, medianOf, table } from './report.mjs';
 import { BENCH_MODEL, benchApiKey, keyHash } from './workers.mjs';
 
@@ -76,7 +76,7 @@ async function logCount(url, key) {
 }
 
 /**
- * @typedef {Awaited<ReturnType<typeof loadTest>>} LoadResult
+ * @typedef {Awaited<ReturnType<typeof leastDisturbedLoad>>} LoadResult
  * @param {{
  *   gateway: { url: string, pids: number[] },
  *   upstream: { pid: number },
@@ -109,15 +109,7 @@ export async function runLogsSuite({ gateway, upstream, keys, options, log }) {
         pids: gateway.pids,
         upstreamPid: upstream.pid,
       };
-      await loadTest({ ...base, durationS: options.warmupS });
-      /** @type {LoadResult | undefined} */
-      let best;
-      for (let attempt = 1; attempt <= options.attempts; attempt++) {
-        const load = await loadTest({ ...base, durationS: options.durationS });
-        if (!best || load.otherLoadShare < best.otherLoadShare) best = load;
-        if (load.otherLoadShare <= options.maxOtherLoad) break;
-      }
-      if (!best) throw new Error('no measurement');
+      const best = await leastDisturbedLoad(base, options);
       runs[mode].push(best);
       log(
         `logs ${mode.padEnd(6)} round ${round + 1}/${rounds}: ${fmt(best.rps, 0)} req/s, ` +

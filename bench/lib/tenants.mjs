@@ -43,6 +43,7 @@ const models = { chat: BENCH_MODEL, allowed: [BENCH_MODEL] };
  * - `bench-rag`: retrieval on, the offline embedder `local/hash-384`; chat and /search answers
  *   come from the fake upstream.
  * - `bench-guard`: every built-in detector redacting chat output (the guardrails suite).
+ * - `bench-cache`: the exact-match response cache on, for an hour (the cache suite).
  * - `bench-log-off`, `bench-log-on`, `bench-log-bodies`: the request log off, on (the default) and
  *   on with bodies (the logs suite, bench/lib/logs.mjs).
  * @param {number} upstreamPort
@@ -53,6 +54,7 @@ export function suiteTenants(upstreamPort) {
   const rl = keysFor('bench-rl', MANY_KEYS, ['chat']);
   const rag = keysFor('bench-rag', 1, ['chat', 'search', 'ingest']);
   const guard = keysFor('bench-guard', 1, ['chat']);
+  const cache = keysFor('bench-cache', 1, ['chat']);
   const common = { environments: ['development'], providers: provider(upstreamPort), models };
   const logs = logsTenants(common);
   return {
@@ -62,6 +64,7 @@ export function suiteTenants(upstreamPort) {
       rl: rl.plaintext,
       rag: rag.plaintext[0] ?? '',
       guard: guard.plaintext[0] ?? '',
+      cache: cache.plaintext[0] ?? '',
       logs: logs.keys,
     },
     configs: [
@@ -104,6 +107,13 @@ export function suiteTenants(upstreamPort) {
         apiKeys: guard.configs,
         ...common,
         guardrails: { rules: GUARD_RULES },
+      },
+      {
+        id: 'bench-cache',
+        name: 'Bench (response cache)',
+        apiKeys: cache.configs,
+        ...common,
+        responseCache: { enabled: true, ttlSeconds: 3600 },
       },
       ...logs.configs,
     ],
