@@ -4,7 +4,8 @@
 // answer against the floor of bench/floor.mjs (suite `chunks`), what rate limits, budgets and
 // sessions cost (suite `limits`), the retrieval figures (suite `rag`), runtime keys against config
 // keys (suite `keys`), output redaction (suite `guardrails`) and a response-cache hit against an
-// uncached answer (suite `cache`), on the same gateway process.
+// uncached answer (suite `cache`), and the request log off, on and with bodies (suite `logs`), on
+// the same gateway process.
 // Prints tables and writes bench/results/<timestamp>.json. Not a test: it never fails on a
 // missed target. See docs/performance.md for what each figure means.
 import { execFileSync } from 'node:child_process';
@@ -24,6 +25,7 @@ import { prepareBaseline } from './lib/baseline.mjs';
 import { runRagSuite } from './lib/rag.mjs';
 import { renderRagReport } from './lib/rag-report.mjs';
 import { renderKeysReport, runKeysSuite } from './lib/keys.mjs';
+import { renderLogsReport, runLogsSuite } from './lib/logs.mjs';
 import { CHUNK_TARGETS, chunkChecks, renderChunkReport, runChunkSuite } from './lib/chunks.mjs';
 import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
 import { SCENARIOS, probe } from './lib/scenarios.mjs';
@@ -37,7 +39,7 @@ import {
 } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SUITES = ['core', 'chunks', 'limits', 'rag', 'keys', 'guardrails', 'cache'];
+const SUITES = ['core', 'chunks', 'limits', 'rag', 'keys', 'guardrails', 'cache', 'logs'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -66,7 +68,9 @@ const HELP = `Usage: node bench/run.mjs [options]
                          versus cached; keys: a runtime key against a config key (cached,
                          uncached) and the revocation bound in effect; guardrails: a streamed chat with
                          output redaction on versus off (CPU per chunk, time to first text);
-                         cache: a response-cache hit against a refresh and a skip (CPU, latency)
+                         cache: a response-cache hit against a refresh and a skip (CPU, latency);
+                         logs: a /v1 JSON request with the request log off, on (no bodies)
+                         and on with bodies (CPU per request, target: at most +10 %)
   --rag-baseline <ref>   also build the gateway of this commit and measure its ingestion and
                          /search first, in the same run (suite rag), e.g. the branch point
   --rag-no-index         suite rag without the local index's own latency table (ingestion and
@@ -447,6 +451,11 @@ try {
     });
     suiteResults['keys'] = keys;
     console.log(`\n${renderKeysReport(keys)}\n`);
+  }
+  if (suites.includes('logs')) {
+    const logs = await runLogsSuite({ gateway, upstream, keys: tenants.keys.logs, options, log });
+    suiteResults['logs'] = logs;
+    console.log(`\n${renderLogsReport(logs)}\n`);
   }
 
   const report = {

@@ -2,6 +2,7 @@
 // gateway bundle) as the `bench` tenant of bench/lib/workers.mjs. Every key is generated at run
 // time; only its SHA-256 goes into the registry.
 import { GUARD_RULES } from './guardrails.mjs';
+import { logsTenants } from './logs.mjs';
 import { BENCH_MODEL, benchApiKey, keyHash } from './workers.mjs';
 
 /** A rate no bench run can reach (the schema's ceiling): the limiter decides, never refuses. */
@@ -43,6 +44,8 @@ const models = { chat: BENCH_MODEL, allowed: [BENCH_MODEL] };
  *   come from the fake upstream.
  * - `bench-guard`: every built-in detector redacting chat output (the guardrails suite).
  * - `bench-cache`: the exact-match response cache on, for an hour (the cache suite).
+ * - `bench-log-off`, `bench-log-on`, `bench-log-bodies`: the request log off, on (the default) and
+ *   on with bodies (the logs suite, bench/lib/logs.mjs).
  * @param {number} upstreamPort
  */
 export function suiteTenants(upstreamPort) {
@@ -53,6 +56,7 @@ export function suiteTenants(upstreamPort) {
   const guard = keysFor('bench-guard', 1, ['chat']);
   const cache = keysFor('bench-cache', 1, ['chat']);
   const common = { environments: ['development'], providers: provider(upstreamPort), models };
+  const logs = logsTenants(common);
   return {
     keys: {
       limits: limits.plaintext[0] ?? '',
@@ -61,6 +65,7 @@ export function suiteTenants(upstreamPort) {
       rag: rag.plaintext[0] ?? '',
       guard: guard.plaintext[0] ?? '',
       cache: cache.plaintext[0] ?? '',
+      logs: logs.keys,
     },
     configs: [
       {
@@ -110,6 +115,7 @@ export function suiteTenants(upstreamPort) {
         ...common,
         responseCache: { enabled: true, ttlSeconds: 3600 },
       },
+      ...logs.configs,
     ],
   };
 }

@@ -30,6 +30,8 @@ import { registerSearchRoutes } from './routes/rag/search.ts';
 import { registerToolRoutes } from './routes/tools/tools.ts';
 import { registerSpeechRoutes } from './routes/tts.ts';
 import { DASHBOARD_PATH, SERIES_PATH, registerUsageRoutes } from './routes/usage.ts';
+import { LOGS_PAGE_PATH, LOGS_PATH, registerLogRoutes } from './routes/logs/logs.ts';
+import { timedPhase } from './logs/index.ts';
 import { CircuitBreakers } from '@aigw/ai';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
@@ -43,6 +45,7 @@ export const GATEWAY_ROUTES: readonly RouteModule[] = [
   registerUsageRoutes,
   registerKeyRoutes,
   registerAdminRoutes,
+  registerLogRoutes,
   registerNativeChatRoutes,
   registerSessionRoutes,
   registerOpenAIRoutes,
@@ -65,6 +68,8 @@ export interface AppOptions {
   now?: () => Date;
   /** The fetch model upstreams are called with; defaults to the runtime's. */
   upstreamFetch?: typeof fetch;
+  /** The fetch trace exports (OTLP/HTTP) are sent with; defaults to the runtime's. */
+  telemetryFetch?: typeof fetch;
   /** Circuit breakers; one set per app (per isolate in production). */
   breakers?: CircuitBreakers;
   /**
@@ -81,6 +86,7 @@ export const PUBLIC_PATHS = [
   DOCS_PATH,
   DASHBOARD_PATH,
   KEYS_PAGE_PATH,
+  LOGS_PAGE_PATH,
   ...ASSET_PATHS,
 ] as const;
 /**
@@ -88,6 +94,8 @@ export const PUBLIC_PATHS = [
  * counted as a tenant's usage (the dashboard polls the first three every few seconds).
  */
 export const OWN_READ_PATHS = ['/tenant', '/tenant/usage', SERIES_PATH, ...PUBLIC_PATHS] as const;
+/** Reads of the request log itself: a log page polling the log does not fill it with its reads. */
+export const LOG_READ_ROUTES = [LOGS_PATH, `${LOGS_PATH}/:id`] as const;
 
 export function createApp(options: AppOptions): GatewayApp {
   const app = new OpenAPIHono<GatewayEnv>({
@@ -108,6 +116,8 @@ export function createApp(options: AppOptions): GatewayApp {
       options.upstreamFetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)),
     breakers: options.breakers ?? new CircuitBreakers(),
     controlPlane: lazyControlPlaneCache(options.controlPlane),
+    telemetryFetch:
+      options.telemetryFetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)),
   };
 
   app.onError(onError);
@@ -120,7 +130,14 @@ export function createApp(options: AppOptions): GatewayApp {
     c.set('services', services);
     await next();
   });
-  app.use(requestLog({ notUsage: OWN_READ_PATHS }));
+  app.use(
+    requestLog({
+      notUsage: OWN_READ_PATHS,
+      notLogged: (method, route) =>
+        (OWN_READ_PATHS as readonly string[]).includes(route) ||
+        (method === 'GET' && (LOG_READ_ROUTES as readonly string[]).includes(route)),
+    }),
+  );
   app.use(
     cors({
       origin: '*',
@@ -134,6 +151,9 @@ export function createApp(options: AppOptions): GatewayApp {
         'x-gateway-metadata',
         'x-gateway-cache',
         'cache-control',
+        // W3C Trace Context: a browser app's trace continues through the gateway (docs/logs.md#traceparent).
+        'traceparent',
+        'tracestate',
         // Sent by Anthropic SDKs; accepted and ignored (the gateway speaks one Messages version).
         'anthropic-version',
         'anthropic-beta',
@@ -156,16 +176,20 @@ export function createApp(options: AppOptions): GatewayApp {
       maxAge: 600,
     }),
   );
+  // Authentication and limits are timed as phases of the request: each is a span of its trace.
   app.use(
-    tenantMiddleware({
-      publicPaths: PUBLIC_PATHS,
-      skipPrefixes: [OPERATOR_PREFIX],
-      ...(options.now ? { now: options.now } : {}),
-    }),
+    timedPhase(
+      'auth',
+      tenantMiddleware({
+        publicPaths: PUBLIC_PATHS,
+        skipPrefixes: [OPERATOR_PREFIX],
+        ...(options.now ? { now: options.now } : {}),
+      }),
+    ),
   );
   // Every path under /admin/ is the operator's, unknown ones included (they need the key to 404).
   app.use(`${OPERATOR_PREFIX}*`, operatorOnly());
-  app.use(rateLimit());
+  app.use(timedPhase('limits', rateLimit()));
   app.use(tenantBodyLimit());
 
   for (const register of options.routes ?? GATEWAY_ROUTES) register(app);

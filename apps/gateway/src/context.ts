@@ -5,6 +5,7 @@ import type { ErrorCode, LogSink } from '@aigw/core';
 import type { CircuitBreakers } from '@aigw/ai';
 import type { GuardrailDecision } from '@aigw/guardrails';
 import type { UsageRecord } from '@aigw/observability';
+import type { RequestObservation } from './logs/observation.ts';
 
 /** Process-wide collaborators, chosen when the app is built (tests substitute the upstream fetch). */
 export interface GatewayServices {
@@ -13,6 +14,8 @@ export interface GatewayServices {
   breakers: CircuitBreakers;
   /** This isolate's memory of the control plane (runtime keys, tenant switches); made on first use. */
   controlPlane: (env: Env) => ControlPlaneCache;
+  /** The fetch trace exports go out with (OTLP/HTTP); tests put a collector here. */
+  telemetryFetch: typeof fetch;
 }
 
 /** Everything a handler may read from the context; set by middleware, typed everywhere. */
@@ -41,6 +44,8 @@ export interface GatewayVariables {
   modelCalls: UsageRecord[];
   /** The guardrail decisions the request caused, as they are taken (docs/guardrails.md). */
   guardrails: GuardrailDecision[];
+  /** What the request log entry and the trace need beyond the log line (docs/logs.md). */
+  observation: RequestObservation;
 }
 
 export interface GatewayEnv {

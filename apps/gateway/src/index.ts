@@ -12,5 +12,5 @@ export { ResponseStoreDO, SessionDO } from '@aigw/sessions';
 export { BudgetDO, RateLimiterDO } from '@aigw/limits';
 export { DocumentRegistryDO, LexicalIndexDO, VectorIndexDO } from '@aigw/rag';
 export { AuditLedgerDO } from '@aigw/tools';
-export { UsageStoreDO } from '@aigw/observability';
+export { RequestLogDO, UsageStoreDO } from '@aigw/observability';
 export { ControlPlaneDO } from '@aigw/control-plane';

@@ -67,3 +67,35 @@ describe('demo tenant globex', () => {
     expect(res.headers.get('ratelimit-limit')).toBeNull();
   });
 });
+
+describe('demo tenant acme: the request log', () => {
+  it('shows a chat in GET /v1/logs to the log-reader key, bodies redacted; that key cannot chat', async () => {
+    const chat = await gw('/chat', 'gwk_demo_acme', {
+      method: 'POST',
+      body: JSON.stringify({ message: 'Refund jane.doe@example.com', stream: false, user: 'readme' }),
+    });
+    expect(chat.status).toBe(200);
+    const id = chat.headers.get('x-request-id') ?? '';
+    // Entries are written a moment after the response.
+    let listed: { data: { id: string; user: string | null; hasBodies: boolean }[] } = { data: [] };
+    for (let i = 0; i < 100 && !listed.data.some((e) => e.id === id); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 25));
+      const res = await gw('/v1/logs?user=readme&limit=5', 'gwk_demo_acme_logs');
+      expect(res.status, await res.clone().text()).toBe(200);
+      listed = await res.json();
+    }
+    expect(listed.data[0]).toMatchObject({ id, user: 'readme', hasBodies: true });
+    const entry = await (
+      await gw(`/v1/logs/${id}`, 'gwk_demo_acme_logs')
+    ).json<{
+      bodies: { request: { text: string } };
+    }>();
+    expect(entry.bodies.request.text).toContain('[EMAIL]');
+    expect(entry.bodies.request.text).not.toContain('jane.doe@example.com');
+    const refused = await gw('/chat', 'gwk_demo_acme_logs', {
+      method: 'POST',
+      body: JSON.stringify({ message: 'hi', stream: false }),
+    });
+    expect(refused.status).toBe(403);
+  });
+});

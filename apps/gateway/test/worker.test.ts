@@ -15,7 +15,7 @@ describe('the Worker', () => {
   });
 
   it.each([
-    ['gwk_demo_acme', 'acme', ['chat', 'search', 'ingest', 'tools', 'keys', 'admin']],
+    ['gwk_demo_acme', 'acme', ['chat', 'search', 'ingest', 'tools', 'logs', 'keys', 'admin']],
     ['gwk_demo_globex', 'globex', ['chat', 'search', 'ingest']],
   ])('accepts the demo key %s for %s', async (key, tenantId, scopes) => {
     const res = await worker.fetch('http://127.0.0.1:8787/tenant', {

@@ -32,6 +32,7 @@ export { holds, selectModel, splitBranch } from './routing/select.ts';
 export type { RouteFacts, RouteLimits, RouteTaken, Selection } from './routing/select.ts';
 export { backoff, routeChat } from './routing/router.ts';
 export type {
+  AttemptObserver,
   AttemptRecord,
   RelayedUpstream,
   RouteChatRequest,

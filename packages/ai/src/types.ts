@@ -129,6 +129,11 @@ export interface ProviderContext {
   tenantId: string;
   requestId: string;
   route: string;
+  /**
+   * Headers the upstream call carries for the gateway (a W3C `traceparent` naming this attempt's
+   * span): passed on by providers that make an HTTP call of their own.
+   */
+  headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /**

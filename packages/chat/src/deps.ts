@@ -3,7 +3,7 @@ import type { GuardPorts } from '@aigw/guardrails';
 import type { BudgetDO, RateLimiterDO } from '@aigw/limits';
 import type { UsageRecord } from '@aigw/observability';
 import type { SessionDO } from '@aigw/sessions';
-import type { TurnSource } from './events.ts';
+import type { ChatOutcome, TurnSource } from './events.ts';
 
 /** What a RAG turn sends the model instead of the plain question, and the passages it was given. */
 export interface RagContext {
@@ -33,6 +33,11 @@ export interface EngineDeps {
   keepAlive: () => () => void;
   /** The turn's own model call's usage record, once known (after its stream, for streams). */
   reportUsage: (usage: Promise<UsageRecord>) => void;
+  /**
+   * How the turn's answer ended (its text, tool calls, finish reason), once settled: what a trace
+   * shows as the output when the tenant keeps content. Optional.
+   */
+  reportOutcome?: ((outcome: ChatOutcome) => void) | undefined;
   /** Another model call the request caused (a tool's call to the tools model), when it ended. */
   recordModelCall: (record: UsageRecord, startedAt: number) => void;
   /**

@@ -30,6 +30,7 @@ export {
   compilePolicy,
   guardFor,
   policyFor,
+  storageRedactor,
 } from './policy/index.ts';
 export type { GuardPorts, GuardrailDecision } from './policy/index.ts';
 export { keywordSafety, llamaGuard } from './safety/index.ts';

@@ -4,3 +4,7 @@ export { usageRecordSchema } from './usage.ts';
 export type { UsageRecord } from './usage.ts';
 export * from './usage-store/index.ts';
 export * from './analytics/index.ts';
+export * from './request-log/index.ts';
+export * from './traces/index.ts';
+export { toCsv } from './csv.ts';
+export type { CsvCell } from './csv.ts';

@@ -1,5 +1,5 @@
-// The package's test Worker: exports the Durable Object the tests drive through `env.USAGE_STORE`.
-export { UsageStoreDO } from '../src/index.ts';
+// The package's test Worker: exports the Durable Objects the tests drive (`env.USAGE_STORE`, `env.REQUEST_LOG`).
+export { RequestLogDO, UsageStoreDO } from '../src/index.ts';
 
 export default {
   fetch: () => new Response('aigw-observability test worker'),

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { routePath } from 'hono/route';
-import { ERROR_CODES, GatewayError, isErrorCode } from '@aigw/core';
+import { ERROR_CODES, GatewayError, isErrorCode, isGatewayError } from '@aigw/core';
 import type { ProviderEnv } from '@aigw/ai';
 import {
   completeForTool,
@@ -19,6 +19,7 @@ import { keepAlive } from '../lib/wait-until.ts';
 import { recordUsage } from '../lib/usage-batcher.ts';
 import { guardDocuments, guardOf, guardPorts } from '../guardrails/index.ts';
 import { chatRagContext } from '../rag/chat-context.ts';
+import { attemptObserver, keepsBodies, observationOf } from '../logs/index.ts';
 import { ragDeps, scopeOf } from '../rag/deps.ts';
 
 /**
@@ -27,9 +28,16 @@ import { ragDeps, scopeOf } from '../rag/deps.ts';
  */
 export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
   const { upstreamFetch, breakers } = c.get('services');
+  const observation = observationOf(c);
   return {
     // Env carries the AI binding (staging/production) and the secrets tenant configs name.
-    router: { env: c.env as unknown as ProviderEnv, fetch: upstreamFetch, breakers },
+    router: {
+      env: c.env as unknown as ProviderEnv,
+      fetch: upstreamFetch,
+      breakers,
+      // Every attempt into the request log and the trace; its span id goes upstream (traceparent).
+      observer: attemptObserver(c),
+    },
     sessions: c.env.SESSIONS,
     budgets: c.env.BUDGET,
     // One KV namespace holds each tenant's search answers and chat responses, under separate prefixes.
@@ -39,11 +47,18 @@ export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
     reportUsage: (usage) => {
       c.set('usage', usage);
     },
+    reportOutcome: (outcome) => {
+      // The answer's text is a trace's output only where the tenant keeps content.
+      observation.output = {
+        text: observation.keepContent ? outcome.text : undefined,
+        finishReason: outcome.finishReason,
+      };
+    },
     recordModelCall: (record, startedAt) => {
       recordModelCall(c, record, startedAt);
     },
     runTool: async (name, args, signal) => (await runTool(c, name, args, signal)).result,
-    retrieve: (question, system) => chatRagContext(c, question, system),
+    retrieve: (question, system) => observation.timed('retrieval', () => chatRagContext(c, question, system)),
     log: (entry) => {
       console.error(JSON.stringify(entry));
     },
@@ -58,9 +73,31 @@ export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
 export async function chatTurn(c: Context<GatewayEnv>, request: ChatRequest): Promise<Turn> {
   const metadata = metadataFromHeader(c.req.header('x-gateway-metadata'));
   const cache = cacheModeOf(c.req.header('x-gateway-cache'), c.req.header('cache-control'));
+  observeChat(c, request, metadata);
   const turn = await startTurn(engineDeps(c), callerOf(c), { ...request, metadata, cache });
   setTurnHeaders(c, turn);
   return turn;
+}
+
+/** What the request log entry and the trace keep of a chat request (docs/logs.md). */
+function observeChat(
+  c: Context<GatewayEnv>,
+  request: ChatRequest,
+  metadata: Readonly<Record<string, string>> | undefined,
+): void {
+  const observation = observationOf(c);
+  observation.keepContent = keepsBodies(c);
+  observation.chat = {
+    modelRequested: request.model,
+    user: request.params.user,
+    metadata: metadata ?? {},
+    stream: request.stream,
+    sessionId: request.sessionId,
+    maxTokens: request.params.maxTokens,
+    temperature: request.params.temperature,
+    topP: request.params.topP,
+    messages: request.messages,
+  };
 }
 
 /**
@@ -141,23 +178,44 @@ export async function runTool(
   const key = c.get('apiKey');
   const ledger = auditLedger(c.env.AUDIT_LEDGER, tenant.id);
   const clientRequestId = c.get('clientRequestId');
-  return executeTool({
-    name,
-    rawArgs,
-    tenant,
-    settings: tenant.tools,
-    scopes: key.scopes,
-    keyId: key.id,
-    requestId: c.get('requestId'),
-    services: toolServices(c),
-    // The client's id goes beside the server's, for correlation; the entry is owned by the server id.
-    audit: {
-      append: (entry) => ledger.append(clientRequestId === undefined ? entry : { ...entry, clientRequestId }),
-    },
-    signal,
-    // The tenant's tools rules: arguments in (whoever sent them, a client or a model), result out.
-    guard: guardOf(c, 'tools'),
-  });
+  const observation = observationOf(c);
+  const keepContent = keepsBodies(c);
+  const startMs = Date.now();
+  const record = (ok: boolean, errorCode: string | undefined, result: unknown): void => {
+    observation.toolCalls.push({
+      name,
+      startMs,
+      endMs: Date.now(),
+      ok,
+      errorCode,
+      ...(keepContent ? { args: rawArgs, result } : {}),
+    });
+  };
+  try {
+    const execution = await executeTool({
+      name,
+      rawArgs,
+      tenant,
+      settings: tenant.tools,
+      scopes: key.scopes,
+      keyId: key.id,
+      requestId: c.get('requestId'),
+      services: toolServices(c),
+      // The client's id goes beside the server's, for correlation; the entry is owned by the server id.
+      audit: {
+        append: (entry) =>
+          ledger.append(clientRequestId === undefined ? entry : { ...entry, clientRequestId }),
+      },
+      signal,
+      // The tenant's tools rules: arguments in (whoever sent them, a client or a model), result out.
+      guard: guardOf(c, 'tools'),
+    });
+    record(true, undefined, execution.result);
+    return execution;
+  } catch (error) {
+    record(false, isGatewayError(error) ? error.code : 'tool_failed', undefined);
+    throw error;
+  }
 }
 
 /**

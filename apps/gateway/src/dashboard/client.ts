@@ -54,8 +54,25 @@ export const DASHBOARD_SCRIPT = `
     });
   }
 
+  var lastBuckets = [];
+
+  /** The request log page for one bucket (a minute) of the charts: a spike's requests. */
+  function requestsOf(index) {
+    var bucket = lastBuckets[index];
+    if (!bucket) return null;
+    var from = new Date(bucket.start);
+    var to = new Date(from.getTime() + 60000);
+    return '/dashboard/logs?from=' + encodeURIComponent(from.toISOString()) + '&to=' + encodeURIComponent(to.toISOString());
+  }
+
   function options(format, stacked, max) {
     return {
+      // Clicking a minute opens its requests in the request log.
+      onClick: function (_event, elements) {
+        var target = elements.length ? requestsOf(elements[0].index) : null;
+        if (target) location.href = target;
+      },
+      onHover: function (event, elements) { event.native.target.style.cursor = elements.length ? 'pointer' : 'default'; },
       responsive: true, maintainAspectRatio: false, animation: false,
       // Hovering (or touching) anywhere over a minute shows every series of that minute.
       interaction: { mode: 'index', intersect: false },
@@ -129,7 +146,12 @@ export const DASHBOARD_SCRIPT = `
     setText('cache-rate', fmtPct(t.cacheHitRate));
     $('total-requests').setAttribute('data-value', String(t.requests));
 
+    lastBuckets = series.buckets;
     var labels = series.buckets.map(function (b) { return hhmm(b.start); });
+    var windowStart = series.buckets.length ? series.buckets[0].start : null;
+    if (windowStart) {
+      $('window-requests').href = '/dashboard/logs?from=' + encodeURIComponent(windowStart) + '&to=' + encodeURIComponent(series.to);
+    }
     var pick = function (f) { return series.buckets.map(function (b) { return f(b.total); }); };
     draw('chart-requests', 'bar', labels, [
       { label: 'Successful', color: COLORS.ok, data: pick(function (m) { return m.requests - m.errors; }) },

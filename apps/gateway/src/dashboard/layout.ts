@@ -13,6 +13,7 @@ export interface NavLink {
 /** The header's links, in order. A new page adds its entry here. */
 export const NAV_LINKS: readonly NavLink[] = [
   { href: '/dashboard', label: 'Usage' },
+  { href: '/dashboard/logs', label: 'Requests' },
   { href: '/dashboard/keys', label: 'Keys' },
   { href: '/docs', label: 'API reference' },
 ];

@@ -68,6 +68,8 @@ const BODY = `
         <option value="360">Last 6 hours</option>
       </select>
       <span class="muted" id="status" role="status" aria-live="polite"></span>
+      <a id="window-requests" href="/dashboard/logs">This window's requests</a>
+      <span class="muted">(click a bar or point of a chart for that minute's)</span>
     </div>
     <h2 class="visually-hidden">Totals over the window</h2>
     <dl class="tiles">

@@ -20,6 +20,7 @@ import { callerOf, engineDeps } from '../chat/engine.ts';
 import type { GatewayEnv } from '../context.ts';
 import { guardOf } from '../guardrails/index.ts';
 import { ragDeps, scopeOf } from './deps.ts';
+import { observationOf } from '../logs/index.ts';
 
 /** The usage `model` of answers composed from the sources without calling a model. */
 export const EXTRACTIVE = 'local/extractive';
@@ -88,7 +89,9 @@ export async function searchAnswer(c: Context<GatewayEnv>, asked: SearchInput): 
   }
   c.header('x-cache', 'MISS');
 
-  const retrieved = await retrieve(deps, scope, { query: input.query, topK, filter: input.filter });
+  const retrieved = await observationOf(c).timed('retrieval', () =>
+    retrieve(deps, scope, { query: input.query, topK, filter: input.filter }),
+  );
   let answer: string;
   let sources: Source[];
   // Composed without a model call (no sources, or extractively for the offline model).

@@ -4,6 +4,7 @@ import { budgetScopes, budgetStub } from '@aigw/limits';
 import type { Context } from 'hono';
 import type { GatewayApp, GatewayEnv } from '../context.ts';
 import { errorResponses } from './openapi.ts';
+import { billingExport, billingRowSchema, exportFormat } from './usage-export.ts';
 
 const rateSetting = z.object({ rate: z.int(), burst: z.int() }).nullable();
 
@@ -112,12 +113,25 @@ const usageRoute = createRoute({
   method: 'get',
   path: '/tenant/usage',
   tags: ['tenant'],
-  summary: "The current window's consumption against each budget, and the rate limits in force.",
+  summary:
+    "The current window's consumption against each budget, and the rate limits in force; with format=csv|json, the billing export.",
   security: [{ bearer: [] }],
+  request: {
+    query: z.object({
+      format: exportFormat,
+      from: z
+        .string()
+        .optional()
+        .describe('Billing export start: ISO 8601 or epoch ms (default: this UTC month).'),
+      to: z.string().optional().describe('Billing export end (default: now); whole UTC days, at most 31.'),
+    }),
+  },
   responses: {
     200: {
-      description: 'Budgets (tokens per UTC day, USD per UTC month) and rate limits.',
+      description:
+        'Budgets (tokens per UTC day, USD per UTC month) and rate limits; with format, the billing export: per UTC day, key, model and route, as CSV or `{ tenantId, currency, from, to, rows }`.',
       content: {
+        'text/csv': { schema: z.string() },
         'application/json': {
           schema: z
             .object({
@@ -132,7 +146,18 @@ const usageRoute = createRoute({
                 keyTokens: rateSetting.describe("A runtime key's own tokens per minute."),
               }),
             })
-            .openapi('TenantUsage'),
+            .openapi('TenantUsage')
+            .or(
+              z
+                .object({
+                  tenantId: z.string(),
+                  currency: z.literal('USD'),
+                  from: z.string(),
+                  to: z.string(),
+                  rows: z.array(billingRowSchema),
+                })
+                .openapi('BillingExport'),
+            ),
         },
       },
     },
@@ -142,6 +167,8 @@ const usageRoute = createRoute({
 
 export function registerTenantUsageRoutes(app: GatewayApp): void {
   app.openapi(usageRoute, async (c) => {
+    const { format, from, to } = c.req.valid('query');
+    if (format !== undefined) return billingExport(c, format, { from, to });
     const tenant = c.get('tenant');
     const keyId = c.get('apiKey').id;
     const scopes = budgetScopes(tenant.limits.budgets, keyId);

@@ -4,6 +4,7 @@ import type { GatewayApp } from '../context.ts';
 import { OPERATOR_SECRET } from '../middleware/operator/index.ts';
 import { DASHBOARD_CSP, DASHBOARD_HTML } from '../dashboard/index.ts';
 import { errorResponses } from './openapi.ts';
+import { seriesCsv } from './usage-export.ts';
 
 export const DASHBOARD_PATH = '/dashboard';
 export const SERIES_PATH = '/tenant/usage/series';
@@ -15,6 +16,12 @@ const seriesParams = z.object({
   to: z.string().describe('End: ISO 8601 or epoch milliseconds.'),
   granularity: z.enum(GRANULARITIES),
   groupBy: z.enum(GROUP_BYS).optional(),
+});
+const seriesQuery = seriesParams.extend({
+  format: z
+    .enum(['json', 'csv'])
+    .optional()
+    .describe('csv: one line per bucket (and group), for spreadsheets.'),
 });
 
 const metrics = z
@@ -28,11 +35,12 @@ const seriesRoute = createRoute({
   summary:
     "The caller's own usage over time: requests, errors by code, tokens, cost, latency and TTFT percentiles, cache hits.",
   security: [{ bearer: [] }],
-  request: { query: seriesParams },
+  request: { query: seriesQuery },
   responses: {
     200: {
       description: 'Every bucket of the range, oldest first; see docs/usage.md for the shape.',
       content: {
+        'text/csv': { schema: z.string() },
         'application/json': {
           schema: z
             .object({
@@ -110,8 +118,9 @@ export function registerUsageRoutes(app: GatewayApp): void {
   });
 
   app.openapi(seriesRoute, async (c) => {
-    const series = await usageStore(c.env.USAGE_STORE, c.get('tenant').id).series(c.req.valid('query'));
-    return c.json(series, 200);
+    const { format, ...query } = c.req.valid('query');
+    const series = await usageStore(c.env.USAGE_STORE, c.get('tenant').id).series(query);
+    return format === 'csv' ? seriesCsv(c, series) : c.json(series, 200);
   });
 
   app.openapi(dashboardRoute, (c) => {

@@ -56,7 +56,9 @@ export async function chatTenant(overrides: Partial<TenantConfigInput> = {}): Pr
   };
 }
 
-export async function chatApp(options: { tenant?: Partial<TenantConfigInput>; now?: () => number } = {}) {
+export async function chatApp(
+  options: { tenant?: Partial<TenantConfigInput>; now?: () => number; telemetryFetch?: typeof fetch } = {},
+) {
   const data = await chatTenant(options.tenant);
   const result = compileRegistry([{ file: `tenants/${data.id}/tenant.config.json`, data }], 'development');
   if (!result.success) throw new Error(JSON.stringify(result.issues));
@@ -70,6 +72,7 @@ export async function chatApp(options: { tenant?: Partial<TenantConfigInput>; no
     upstreamFetch: (input, init) => upstream.fetch(input, init),
     breakers,
     logSink: (line) => lines.push(line),
+    ...(options.telemetryFetch ? { telemetryFetch: options.telemetryFetch } : {}),
   });
   const testEnv = { ...env, UPSTREAM_API_KEY: 'sk-upstream-secret', AI: ai.ai };
 

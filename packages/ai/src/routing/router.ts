@@ -21,6 +21,19 @@ export interface RouterDeps {
   breakers: CircuitBreakers;
   now?: () => number;
   random?: () => number;
+  /** Hears every attempt (the request log, traces); none when undefined. */
+  observer?: AttemptObserver | undefined;
+}
+
+/**
+ * What the app learns of each attempt: asked before it starts for the headers its upstream call
+ * carries (a W3C `traceparent` naming the attempt's span), told when it ends, with its timing.
+ */
+export interface AttemptObserver {
+  start(attempt: { modelId: string; attempt: number; route: ModelRoute }): {
+    headers?: Readonly<Record<string, string>> | undefined;
+    end(record: AttemptRecord): void;
+  };
 }
 
 export interface RouteChatRequest {
@@ -46,6 +59,10 @@ export interface AttemptRecord {
   outcome: 'ok' | 'error' | 'timeout' | 'circuit_open' | 'cancelled';
   status?: number | undefined;
   message?: string | undefined;
+  /** When the attempt started (ms since the epoch). */
+  startedAt: number;
+  /** Until its first token (`ok`) or its failure, ms. */
+  latencyMs: number;
 }
 
 export interface RoutedChat {
@@ -100,8 +117,24 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
   for (const target of targets) {
     const breakerKey = `${request.tenant.id}:${target.modelId}`;
     for (let attempt = 1; attempt <= settings.maxAttempts; attempt++) {
+      const startedAt = now();
+      const observed = deps.observer?.start({ modelId: target.modelId, attempt, route: request.route });
+      /** Records how the attempt ended, with its timing, and tells the observer. */
+      const ended = (
+        outcome: Omit<AttemptRecord, 'modelId' | 'attempt' | 'startedAt' | 'latencyMs'>,
+      ): void => {
+        const record = {
+          modelId: target.modelId,
+          attempt,
+          ...outcome,
+          startedAt,
+          latencyMs: now() - startedAt,
+        };
+        attempts.push(record);
+        observed?.end(record);
+      };
       if (!deps.breakers.tryAcquire(breakerKey)) {
-        attempts.push({ modelId: target.modelId, attempt, outcome: 'circuit_open' });
+        ended({ outcome: 'circuit_open' });
         break;
       }
       const controller = new AbortController();
@@ -126,6 +159,7 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
             tenantId: request.tenant.id,
             requestId: request.requestId,
             route: request.route,
+            headers: observed?.headers,
           },
         )
         [Symbol.asyncIterator]();
@@ -133,7 +167,7 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
       try {
         const head = await firstToken(iterator, settings.firstTokenTimeoutMs, controller);
         deps.breakers.success(breakerKey);
-        attempts.push({ modelId: target.modelId, attempt, outcome: 'ok' });
+        ended({ outcome: 'ok' });
         const context = { signal: request.signal, totalTimeout, breakerKey, deps, settings };
         return {
           target,
@@ -149,7 +183,7 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
         controller.abort();
         if (request.signal.aborted) {
           deps.breakers.release(breakerKey);
-          attempts.push({ modelId: target.modelId, attempt, outcome: 'cancelled' });
+          ended({ outcome: 'cancelled' });
           throw cancelled();
         }
         const failure = classify(error, totalTimeout.aborted);
@@ -158,9 +192,7 @@ export async function routeChat(deps: RouterDeps, request: RouteChatRequest): Pr
           threshold: settings.breakerThreshold,
           cooldownMs: settings.breakerCooldownMs,
         });
-        attempts.push({
-          modelId: target.modelId,
-          attempt,
+        ended({
           outcome: failure.code === 'upstream_timeout' ? 'timeout' : 'error',
           status: failure.status,
           message: failure.message,

@@ -153,6 +153,7 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
         : [],
     );
     const finish = async (outcome: ChatOutcome): Promise<TurnEnd> => {
+      deps.reportOutcome?.(outcome);
       const [saveError] = await Promise.all([
         turn?.finish(outcome),
         // A budget write that fails is logged; the answer the client already has stands.

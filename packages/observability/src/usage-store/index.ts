@@ -3,6 +3,8 @@ export type { SeriesOptions } from './usage-store-do.ts';
 export { UsageStore, tenantsUsage, usageStore } from './usage-store.ts';
 export type { TenantUsage, TenantsUsageOptions } from './usage-store.ts';
 export { usageEventFrom } from './event.ts';
+export { billingQuerySchema } from './billing.ts';
+export type { BillingExport, BillingQueryInput, BillingRow } from './billing.ts';
 export type { UsageEventContext } from './event.ts';
 export {
   GRANULARITIES,

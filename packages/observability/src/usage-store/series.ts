@@ -99,7 +99,7 @@ function groupKey(row: RollupRow, groupBy: GroupBy): string {
 }
 
 /** The group key of each no-model marker (tables.ts), as the series reports it. */
-const MODEL_GROUP_LABELS = new Map<string, string>([
+export const MODEL_GROUP_LABELS = new Map<string, string>([
   [NO_MODEL_MARKERS.none, NO_MODEL],
   [NO_MODEL_MARKERS.refused, REFUSED_BEFORE_ROUTING],
   [NO_MODEL_MARKERS.failed, FAILED_BEFORE_ROUTING],

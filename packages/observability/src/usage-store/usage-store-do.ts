@@ -14,6 +14,13 @@ import {
   type UsageSeries,
 } from './schema.ts';
 import { alignedRange, buildSeries } from './series.ts';
+import {
+  billingQuerySchema,
+  billingRange,
+  buildBilling,
+  type BillingExport,
+  type BillingQueryInput,
+} from './billing.ts';
 import { hasSchema, migrate } from '@aigw/core/sqlite';
 import { MIGRATIONS, NO_MODEL_MARKERS, type MetaRow, type RollupRow } from './tables.ts';
 
@@ -109,6 +116,28 @@ export class UsageStoreDO extends DurableObject<Env> {
       end,
     );
     return ok(buildSeries(tenant.value, query, rows));
+  }
+
+  /**
+   * The billing export: per UTC day, key, model and route, requests, errors, tokens and cost, from
+   * the hour rollups (kept 32 days, so any 31 days are whole).
+   */
+  billing(tenantId: string, raw: BillingQueryInput): RpcResult<BillingExport> {
+    const tenant = parse(tenantIdSchema, tenantId);
+    if (!tenant.ok) return tenant;
+    const input = parse(billingQuerySchema, raw);
+    if (!input.ok) return input;
+    const { start, end } = billingRange(input.value);
+    if (!this.#hasSchema()) return ok(buildBilling(tenant.value, start, end, []));
+    this.#ensureSchema();
+    if (this.#owner(tenant.value) === 'other') return refuse('not_found', NOT_FOUND);
+    const rows = this.ctx.storage.sql.exec<RollupRow>(
+      'SELECT * FROM rollups WHERE grain = ? AND start >= ? AND start < ?',
+      HOUR_MS,
+      start,
+      end,
+    );
+    return ok(buildBilling(tenant.value, start, end, rows));
   }
 
   /** Retention runs here, not on write: a tenant that stops calling still has its rollups pruned. */

@@ -315,9 +315,9 @@ describe('usage store isolation', () => {
     expect(() => usageStore(env.USAGE_STORE, '../x')).toThrow(/Invalid tenant id/);
   });
 
-  it('exposes only record, recordMany and series over RPC', () => {
+  it('exposes only record, recordMany, series and billing over RPC', () => {
     const methods = Object.getOwnPropertyNames(UsageStoreDO.prototype).filter((n) => n !== 'constructor');
-    expect(methods.sort()).toEqual(['alarm', 'record', 'recordMany', 'series']);
+    expect(methods.sort()).toEqual(['alarm', 'billing', 'record', 'recordMany', 'series']);
   });
 });
 

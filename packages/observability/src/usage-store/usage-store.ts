@@ -2,6 +2,7 @@ import { GatewayError, tenantIdSchema } from '@aigw/core';
 import { unwrap } from '@aigw/core';
 import type { SeriesQueryInput, UsageEventInput, UsageMetrics, UsageSeries } from './schema.ts';
 import type { SeriesOptions, UsageStoreDO } from './usage-store-do.ts';
+import type { BillingExport, BillingQueryInput } from './billing.ts';
 
 /**
  * A usage store stub bound to one tenant: every call passes that tenant, so a caller cannot
@@ -23,6 +24,10 @@ export class UsageStore {
 
   async series(query: SeriesQueryInput, options: SeriesOptions = {}): Promise<UsageSeries> {
     return unwrap(await this.stub.series(this.tenantId, query, options));
+  }
+
+  async billing(query: BillingQueryInput): Promise<BillingExport> {
+    return unwrap(await this.stub.billing(this.tenantId, query));
   }
 }
 

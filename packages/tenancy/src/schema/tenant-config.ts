@@ -15,6 +15,7 @@ import {
 } from '@aigw/ai/settings';
 import { guardrailsSettingsSchema } from '@aigw/guardrails/settings';
 import { limitsSettingsSchema } from '@aigw/limits/settings';
+import { logsSettingsSchema, tracingSettingsSchema } from '@aigw/observability/settings';
 import { ragSettingsSchema } from '@aigw/rag/settings';
 import { toolsSettingsSchema } from '@aigw/tools/settings';
 import { deploymentSchema } from './deployment.ts';
@@ -26,8 +27,9 @@ import { RUNTIME_KEY_ID_PREFIX } from '../keys/format.ts';
  * default is written here, so a config only states what differs from it.
  */
 
-// `keys` manages the tenant's own runtime API keys (docs/keys.md) and nothing else; `admin` holds it too.
-export const SCOPES = ['chat', 'search', 'ingest', 'tools', 'keys', 'admin'] as const;
+// `keys` manages the tenant's own runtime API keys (docs/keys.md) and nothing else; `logs` reads and
+// deletes the tenant's request log (docs/logs.md); `admin` holds both.
+export const SCOPES = ['chat', 'search', 'ingest', 'tools', 'logs', 'keys', 'admin'] as const;
 export const scopeSchema = z.enum(SCOPES).describe('A route group a key may call.');
 export type Scope = z.infer<typeof scopeSchema>;
 
@@ -62,6 +64,12 @@ export const apiKeySchema = z
       .default({})
       .describe(
         'Free metadata of the key (e.g. {"plan": "free"}); route conditions read it as key.metadata.<name>.',
+      ),
+    logBodies: z
+      .boolean()
+      .optional()
+      .describe(
+        "false: this key's requests never have bodies in the request log or content in traces, whatever logs.bodies says (docs/logs.md).",
       ),
   })
   .strict();
@@ -251,6 +259,16 @@ export const tenantConfigSchema = z
       .prefault({})
       .describe(
         'Rules that detect, redact, block or flag sensitive data and unsafe content in requests and answers (owned by @aigw/guardrails; docs/guardrails.md).',
+      ),
+    logs: logsSettingsSchema
+      .prefault({})
+      .describe(
+        'The request log: on by default without bodies; bodies opt-in, redacted and capped; retention (owned by @aigw/observability; docs/logs.md).',
+      ),
+    tracing: tracingSettingsSchema
+      .prefault({})
+      .describe(
+        "OpenTelemetry export of each request's trace to the tenant's OTLP/HTTP endpoint (owned by @aigw/observability; docs/logs.md#opentelemetry).",
       ),
   })
   .strict()

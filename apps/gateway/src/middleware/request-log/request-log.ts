@@ -7,6 +7,7 @@ import { usageEventFrom, writeUsageEvent, type UsageRecord } from '@aigw/observa
 import { recordUsage } from '../../lib/usage-batcher.ts';
 import { guardrailCounts, guardrailLog } from '../../guardrails/index.ts';
 import type { GuardrailDecision } from '@aigw/guardrails';
+import { RequestObservation, captureBodies, recordRequest } from '../../logs/index.ts';
 
 export interface RequestLogOptions {
   /**
@@ -14,11 +15,17 @@ export interface RequestLogOptions {
    * dashboard polls them), which would otherwise fill a tenant's usage with its own bookkeeping.
    */
   notUsage?: readonly string[];
+  /**
+   * Requests that are not request log entries (they are still traced and on the console line):
+   * the log's own reads and the gateway's reads of its own state, by method and route pattern.
+   */
+  notLogged?: (method: string, route: string) => boolean;
 }
 
 /**
  * Writes one structured line per request after the response is decided (errors included: the
- * error handler has run by the time `next()` returns).
+ * error handler has run by the time `next()` returns), and records the request in its tenant's
+ * usage, request log and trace exporters, off the response path.
  */
 export const requestLog = (options: RequestLogOptions = {}) => {
   const notUsage = new Set(options.notUsage);
@@ -28,7 +35,10 @@ export const requestLog = (options: RequestLogOptions = {}) => {
     c.set('modelCalls', modelCalls);
     const guardrails: GuardrailDecision[] = [];
     c.set('guardrails', guardrails);
+    c.set('observation', new RequestObservation(c.req.raw.headers));
     await next();
+    // Set up before the response goes out: a streamed body is copied as it passes.
+    const bodies = captureBodies(c);
     const { tenant, apiKey, errorCode, usage } = optionalCaller(c);
     const clientRequestId = c.get('clientRequestId');
     const line: RequestLogLine = {
@@ -49,13 +59,15 @@ export const requestLog = (options: RequestLogOptions = {}) => {
     const logSink = c.get('logSink');
     // x-cache: the search cache; x-gateway-cache: the chat response cache (skip: not consulted).
     const gatewayCache = c.res.headers.get('x-gateway-cache');
-    const cache =
-      c.res.headers.get('x-cache') ??
-      (gatewayCache === 'hit'
-        ? 'HIT'
-        : gatewayCache === 'miss' || gatewayCache === 'refresh'
-          ? 'MISS'
-          : null);
+    const searchCache = c.res.headers.get('x-cache');
+    const cache: 'HIT' | 'MISS' | null =
+      searchCache === 'HIT' || searchCache === 'MISS'
+        ? searchCache
+        : gatewayCache === 'hit'
+          ? 'HIT'
+          : gatewayCache === 'miss' || gatewayCache === 'refresh'
+            ? 'MISS'
+            : null;
     // The log line, then the same request as a usage event: the tenant's store (series, dashboard)
     // everywhere, and Analytics Engine where the environment binds it.
     const sink = (final: RequestLogLine): void => {
@@ -68,6 +80,8 @@ export const requestLog = (options: RequestLogOptions = {}) => {
         ...(modelCalls.length > 0 ? { modelCalls } : {}),
         ...(counts !== undefined ? { guardrails: guardrailLog(guardrails) } : {}),
       });
+      const notLogged = options.notLogged?.(final.method, final.route) ?? false;
+      waitUntil(c, recordRequest(c, final, { cache, bodies, notLogged }));
       if (notUsage.has(final.route)) return;
       const event = usageEventFrom(final, {
         time: started,

@@ -63,7 +63,12 @@ async function open(params: ChatParams, context: ProviderContext): Promise<Async
   if (context.config.type !== 'openai-compatible')
     throw new Error('openai-compatible provider given another config');
   const { baseUrl, apiKeySecret, headers } = context.config;
-  const requestHeaders: Record<string, string> = { 'content-type': 'application/json', ...headers };
+  // Trace context (W3C traceparent) first: the tenant's configured headers may not override it.
+  const requestHeaders: Record<string, string> = {
+    'content-type': 'application/json',
+    ...headers,
+    ...context.headers,
+  };
   if (apiKeySecret !== undefined) {
     const key = context.env[apiKeySecret];
     if (typeof key !== 'string' || key === '') {
