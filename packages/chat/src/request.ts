@@ -44,6 +44,11 @@ export interface ChatRequest {
    */
   cache?: 'default' | 'skip' | 'refresh' | undefined;
   /**
+   * The outcome must carry the answer's whole text (the request log keeps content, so a trace's
+   * output is the answer), even when the answer is relayed as bytes.
+   */
+  keepText?: boolean | undefined;
+  /**
    * What the caller says about the request (the `x-gateway-metadata` header): route conditions
    * read it (`metadata.<name>`), nothing else does.
    */

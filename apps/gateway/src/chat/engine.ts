@@ -74,7 +74,8 @@ export async function chatTurn(c: Context<GatewayEnv>, request: ChatRequest): Pr
   const metadata = metadataFromHeader(c.req.header('x-gateway-metadata'));
   const cache = cacheModeOf(c.req.header('x-gateway-cache'), c.req.header('cache-control'));
   observeChat(c, request, metadata);
-  const turn = await startTurn(engineDeps(c), callerOf(c), { ...request, metadata, cache });
+  const keepText = observationOf(c).keepContent;
+  const turn = await startTurn(engineDeps(c), callerOf(c), { ...request, metadata, cache, keepText });
   setTurnHeaders(c, turn);
   return turn;
 }

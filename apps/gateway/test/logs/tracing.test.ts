@@ -133,6 +133,31 @@ describe('OpenTelemetry export', () => {
     expect(JSON.stringify(otel.requests[0]?.body)).not.toContain('jane@example.com');
   });
 
+  it('keeps the whole answer of a stream relayed as bytes as the output, with the bodies opt-in', async () => {
+    const otel = collector();
+    const app = await logApp(
+      { id: 'trace-relayed', logs: { bodies: { enabled: true } }, tracing: { endpoint: ENDPOINT } },
+      { telemetryFetch: otel.fetch },
+    );
+    // Longer than the end a relayed stream's accounting parses when nothing keeps its text.
+    const long = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');
+    app.upstream.script('primary', { kind: 'ok', text: long });
+    await app
+      .post('/v1/chat/completions', {
+        model: 'upstream/primary',
+        messages: [{ role: 'user', content: 'count' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      .then((r) => r.text());
+    await otel.received(1);
+    const [root] = byName(otel.spans(), 'POST /v1/chat/completions');
+    const output = JSON.parse(String(attribute(root, 'gen_ai.output.messages'))) as {
+      parts: { content: string }[];
+    }[];
+    expect(output[0]?.parts[0]?.content).toBe(long);
+  });
+
   it("passes a caller's traceparent upstream unchanged without an endpoint; a deployment collector gets no content", async () => {
     const otel = collector();
     const app = await logApp(

@@ -189,8 +189,8 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
         signal: caller.signal,
         // Guardrails on output, only when the policy has some: no layer on a chunk's path otherwise.
         output: guard?.stream(),
-        // A stored answer needs its text, relayed or not.
-        keepText: cache !== undefined && cache.status !== 'skip',
+        // A stored answer, or one the caller keeps, needs its text, relayed or not.
+        keepText: request.keepText === true || (cache !== undefined && cache.status !== 'skip'),
       },
       deps.reportUsage,
       finish,
