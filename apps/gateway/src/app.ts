@@ -31,6 +31,7 @@ import { registerToolRoutes } from './routes/tools/tools.ts';
 import { registerSpeechRoutes } from './routes/tts.ts';
 import { DASHBOARD_PATH, SERIES_PATH, registerUsageRoutes } from './routes/usage.ts';
 import { CircuitBreakers } from '@aigw/ai';
+import { IsolateLeases } from '@aigw/limits';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
 export type RouteModule = (app: GatewayApp) => void;
@@ -72,6 +73,8 @@ export interface AppOptions {
    * else 5 s) and clock (tests drive it to cross the revocation bound). One cache per app.
    */
   controlPlane?: ControlPlaneCacheOptions;
+  /** Leases for tenants in leased mode; one set per app (per isolate in production). */
+  leases?: IsolateLeases;
 }
 
 /** Paths served without an API key. */
@@ -108,6 +111,7 @@ export function createApp(options: AppOptions): GatewayApp {
       options.upstreamFetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)),
     breakers: options.breakers ?? new CircuitBreakers(),
     controlPlane: lazyControlPlaneCache(options.controlPlane),
+    leases: options.leases ?? new IsolateLeases(),
   };
 
   app.onError(onError);

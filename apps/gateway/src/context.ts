@@ -3,6 +3,7 @@ import type { ApiKeyConfig, AuthContext, TenantConfig, TenantRegistry } from '@a
 import type { ControlPlaneCache } from '@aigw/control-plane';
 import type { ErrorCode, LogSink } from '@aigw/core';
 import type { CircuitBreakers } from '@aigw/ai';
+import type { IsolateLeases } from '@aigw/limits';
 import type { GuardrailDecision } from '@aigw/guardrails';
 import type { UsageRecord } from '@aigw/observability';
 
@@ -13,6 +14,8 @@ export interface GatewayServices {
   breakers: CircuitBreakers;
   /** This isolate's memory of the control plane (runtime keys, tenant switches); made on first use. */
   controlPlane: (env: Env) => ControlPlaneCache;
+  /** This isolate's request and budget leases, for tenants in leased mode (docs/limits.md). */
+  leases: IsolateLeases;
 }
 
 /** Everything a handler may read from the context; set by middleware, typed everywhere. */
