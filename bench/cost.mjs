@@ -26,6 +26,9 @@ const HELP = `Usage: node bench/cost.mjs [options]     (npm run cost -- [options
   --combos <ids>     comma-separated subset of the combinations (default all)
   --delay-ms <n>     how long a call is held back to see what waits for it (default 150)
   --tries <n>        probes per held-back call; the smallest shift counts (default 2; --quick: 1)
+  --requests <n>     requests averaged over, 10 at a time (default 300; --quick: 100)
+  --call-ms <n>      how long every call is held in that run, a round trip to a distant object
+                     (default 20)
   --duration <s>     load per combination for CPU-ms per request (default 4; --quick: 2; 0: none)
   --connections <n>  connections of that load (default 10)
   --json <file>      also write the results as JSON there (default bench/results/cost-<time>.json)
@@ -37,6 +40,8 @@ const { values: args } = parseArgs({
     combos: { type: 'string' },
     'delay-ms': { type: 'string' },
     tries: { type: 'string' },
+    requests: { type: 'string' },
+    'call-ms': { type: 'string' },
     duration: { type: 'string' },
     connections: { type: 'string' },
     json: { type: 'string' },
@@ -60,6 +65,8 @@ const options = {
   delayMs: number(args['delay-ms'], 150),
   tries: Math.max(1, Math.round(number(args.tries, args.quick ? 1 : 2))),
   warmups: 3,
+  requests: Math.max(10, Math.round(number(args.requests, args.quick ? 100 : 300))),
+  callMs: number(args['call-ms'], 20),
   durationS: number(args.duration, args.quick ? 2 : 4),
   connections: Math.max(1, Math.round(number(args.connections, 10))),
 };
@@ -166,6 +173,7 @@ try {
           delayMs: options.delayMs,
           tries: options.tries,
           warmups: options.warmups,
+          amortised: { requests: options.requests, concurrency: 10, delayMs: options.callMs },
           load:
             options.durationS > 0 ? { connections: options.connections, durationS: options.durationS } : null,
         },

@@ -48,18 +48,6 @@ const KV_PRICE = {
   list: 'kvListPerM',
 };
 
-/**
- * Calls that are not per request: made once per batch of a tenant's usage events in an isolate, or
- * once per cache period per isolate. The probe sees them at their worst (one request per batch, a
- * cold cache entry), so the table shows them apart and the price leaves them out (a busy isolate
- * spreads one over hundreds of requests).
- */
-const AMORTISED = {
-  'USAGE_STORE.recordMany': 'batched per isolate and tenant (≤ 200 ms, ≤ 200 events)',
-  'CONTROL_PLANE.state': 'cached per isolate (5 s)',
-  'CONTROL_PLANE.verify': 'cached per isolate and key (5 s)',
-};
-
 const NEVER_REFUSED = { rate: 1_000_000, burst: 1_000_000 };
 const HUGE_BUDGET = { tokensPerDay: 1_000_000_000_000, usdPerMonth: 1_000_000_000 };
 const CLIENT_IP = '203.0.113.9';
@@ -379,6 +367,76 @@ async function probe(url, call, options = {}) {
 }
 
 /**
+ * Calls per request averaged over many requests, the way a busy isolate makes them: `requests`
+ * probes, `concurrency` at a time, every call held back `delayMs` (about a Durable Object round
+ * trip from another region). A call that ended before its request's last byte went out was waited
+ * for (on the path); one still running then was not. This is where calls that are not made on
+ * every request show up at their real rate: a lease's top-ups, a batch of usage events, a cached
+ * control-plane answer.
+ * @param {string} url @param {() => HttpCall} next
+ * @param {{ requests: number, concurrency: number, delayMs: number }} options
+ */
+async function amortisedCalls(url, next, options) {
+  /** @type {string[]} */
+  const ids = [];
+  /** @type {Map<string, number>} */
+  const responseEnds = new Map();
+  let sent = 0;
+  const lane = async () => {
+    while (sent < options.requests) {
+      sent++;
+      const id = `a${process.pid}-${++probeCounter}`;
+      ids.push(id);
+      const call = next();
+      const res = await fetch(`${url}${call.path}`, {
+        method: call.method,
+        headers: {
+          ...call.headers,
+          'x-cost-probe': id,
+          'x-cost-delay': '*',
+          'x-cost-delay-ms': String(options.delayMs),
+        },
+        ...(call.body !== undefined ? { body: call.body } : {}),
+      });
+      await res.text();
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, lane));
+  // Usage batches flush 200 ms after they open; lease reports every `reportMs` (1 s by default).
+  await sleep(1_500);
+  /** @type {Record<string, { onPath: number, offPath: number, kind: 'do' | 'kv', method: string, binding: string }>} */
+  const bySite = {};
+  for (const id of ids) {
+    const record = /** @type {{ calls: CallRecord[], responseEndMs: number | null } | null} */ (
+      await (await fetch(`${url}/__cost/${id}`)).json()
+    );
+    if (record === null) continue;
+    responseEnds.set(id, record.responseEndMs ?? Infinity);
+    for (const call of record.calls) {
+      const site = `${call.binding}.${call.method}`;
+      const entry = (bySite[site] ??= {
+        onPath: 0,
+        offPath: 0,
+        kind: call.kind,
+        method: call.method,
+        binding: call.binding,
+      });
+      const waited =
+        call.endedMs !== null && record.responseEndMs !== null && call.endedMs <= record.responseEndMs;
+      if (waited) entry.onPath++;
+      else entry.offPath++;
+    }
+  }
+  const n = Math.max(1, ids.length);
+  return Object.fromEntries(
+    Object.entries(bySite).map(([site, e]) => [
+      site,
+      { kind: e.kind, binding: e.binding, method: e.method, onPath: e.onPath / n, offPath: e.offPath / n },
+    ]),
+  );
+}
+
+/**
  * Measures one combination.
  *
  * Each call X of a steady-state request is held back by D ms in a probe of its own. If the
@@ -388,7 +446,7 @@ async function probe(url, call, options = {}) {
  * stalled for D could make it look waiting; every one of `tries` probes must agree.
  * @param {{ url: string, pids: number[] }} worker
  * @param {Combo} combo
- * @param {{ delayMs: number, tries: number, warmups: number, load: { connections: number, durationS: number } | null }} options
+ * @param {{ delayMs: number, tries: number, warmups: number, amortised: { requests: number, concurrency: number, delayMs: number }, load: { connections: number, durationS: number } | null }} options
  * @param {(line: string) => void} log
  */
 export async function measureCombo(worker, combo, options, log) {
@@ -468,6 +526,8 @@ export async function measureCombo(worker, combo, options, log) {
     }
   }
 
+  const amortised = await amortisedCalls(url, next, options.amortised);
+
   let cpuMsPerRequest = NaN;
   let rps = NaN;
   if (options.load) {
@@ -507,10 +567,10 @@ export async function measureCombo(worker, combo, options, log) {
       method: c.method,
       object: c.object,
       onPath: onPath.has(c.signature),
-      amortised: AMORTISED[/** @type {keyof typeof AMORTISED} */ (`${c.binding}.${c.method}`)] ?? null,
     })),
     rounds: byRound,
     couldOverlap,
+    amortised,
     responseEndMs: base.responseEndMs,
     cpuMsPerRequest,
     rps,
@@ -525,21 +585,24 @@ export async function measureCombo(worker, combo, options, log) {
  * @param {Record<string, string>} classes binding → Durable Object class name
  */
 export function priceOf(result, classes) {
-  const perRequest = result.calls.filter((c) => c.amortised === null);
-  const doOnPath = perRequest.filter((c) => c.kind === 'do' && c.onPath).length;
-  const doOff = perRequest.filter((c) => c.kind === 'do' && !c.onPath).length;
-  const kvOnPath = perRequest.filter((c) => c.kind === 'kv' && c.onPath).length;
-  const kvOff = perRequest.filter((c) => c.kind === 'kv' && !c.onPath).length;
-  const kvUsd = perRequest
-    .filter((c) => c.kind === 'kv')
+  const sites = Object.entries(result.amortised);
+  const sum = (/** @type {'do' | 'kv'} */ kind, /** @type {'onPath' | 'offPath'} */ where) =>
+    sites.filter(([, s]) => s.kind === kind).reduce((total, [, s]) => total + s[where], 0);
+  const doOnPath = sum('do', 'onPath');
+  const doOff = sum('do', 'offPath');
+  const kvOnPath = sum('kv', 'onPath');
+  const kvOff = sum('kv', 'offPath');
+  const kvUsd = sites
+    .filter(([, s]) => s.kind === 'kv')
     .reduce(
-      (sum, c) =>
-        sum +
-        PRICES[
-          /** @type {keyof typeof PRICES} */ (
-            KV_PRICE[/** @type {keyof typeof KV_PRICE} */ (c.method)] ?? 'kvReadPerM'
-          )
-        ],
+      (total, [, s]) =>
+        total +
+        (s.onPath + s.offPath) *
+          PRICES[
+            /** @type {keyof typeof PRICES} */ (
+              KV_PRICE[/** @type {keyof typeof KV_PRICE} */ (s.method)] ?? 'kvReadPerM'
+            )
+          ],
       0,
     );
   const doUsd = (doOnPath + doOff) * PRICES.durableObjectRequestPerM;
@@ -554,12 +617,11 @@ export function priceOf(result, classes) {
     doOff,
     kvOnPath,
     kvOff,
-    amortised: result.calls
-      .filter((c) => c.amortised !== null)
-      .map((c) => `${name(c.signature)}: ${c.amortised}`),
+    perSite: sites.map(
+      ([site, s]) => `${name(site)} ${s.onPath.toFixed(2)} on / ${s.offPath.toFixed(2)} off`,
+    ),
     path: result.rounds.map((r) => r.map(name).join(' ∥ ')).join(' → '),
     couldOverlap: result.couldOverlap.map((pair) => pair.split(' → ').map(name).join(' → ')),
-    offPath: result.calls.filter((c) => !c.onPath && c.amortised === null).map((c) => name(c.signature)),
     usd: {
       request: PRICES.requestPerM,
       cpu: cpuUsd,
@@ -596,10 +658,10 @@ export function renderCostReport(results, classes) {
     const price = priceOf(result, classes);
     rows.push([
       result.label,
-      String(price.doOnPath),
+      fmt(price.doOnPath, 2),
       String(result.rounds.length),
-      String(price.doOff),
-      `${price.kvOnPath} / ${price.kvOff}`,
+      fmt(price.doOff, 2),
+      `${fmt(price.kvOnPath, 2)} / ${fmt(price.kvOff, 2)}`,
       fmt(result.cpuMsPerRequest, 3),
       money(price.usd.request),
       money(price.usd.cpu),
@@ -608,17 +670,16 @@ export function renderCostReport(results, classes) {
       money(price.usd.total),
     ]);
     details.push(
-      `- ${result.label}: path ${price.path || '(no call)'}` +
-        (price.offPath.length > 0 ? `; off the path: ${price.offPath.join(', ')}` : '') +
+      `- ${result.label}: one request's path ${price.path || '(no call)'}` +
         (price.couldOverlap.length > 0
-          ? `; sequential, could run side by side: ${price.couldOverlap.join('; ')}`
+          ? `; one after the other, could run side by side: ${price.couldOverlap.join('; ')}`
           : '') +
-        (price.amortised.length > 0 ? `; not per request: ${price.amortised.join('; ')}` : ''),
+        (price.perSite.length > 0 ? `; per request on average: ${price.perSite.join(', ')}` : ''),
     );
   }
   return [
     `Platform cost per million requests at Workers Paid list prices (checked ${PRICES.checked}): request $${PRICES.requestPerM}, CPU $${PRICES.cpuMsPerM} per M CPU-ms, Durable Object request $${PRICES.durableObjectRequestPerM}, KV read $${PRICES.kvReadPerM}, KV write $${PRICES.kvWritePerM}.`,
-    'Calls per request, counted at the binding; "on path" = the response waited for it (found by delaying it); rounds = on-path calls one after another. Batched and cached calls are listed, not priced.',
+    'Calls per request, counted at the binding, averaged over many requests (batches, leases and caches at a busy isolate\'s pace); "on path" = the response waited for it; rounds = calls one after another on one steady-state request\'s path.',
     '',
     table(rows),
     '',

@@ -8,7 +8,8 @@
  * signature `<binding>.<method>#<n>` (the n-th such call of the request), when it started and
  * ended, and when the response's last byte went out. `x-cost-delay: <sig>,…` with
  * `x-cost-delay-ms` holds those calls back before forwarding them, which is how the report finds
- * out which calls the response and the other calls wait for. `GET /__cost/<id>` returns the
+ * out which calls the response and the other calls wait for (`*` holds back every call).
+ * `GET /__cost/<id>` returns the
  * records of a probe and forgets them. Requests without the header run unwrapped (the CPU load).
  */
 import { TenantRegistry, type CompiledRegistry } from '@aigw/tenancy';
@@ -65,7 +66,7 @@ function record(probe: Probe, binding: string, kind: CallRecord['kind'], object:
     startedMs: Date.now() - probe.started,
     endedMs: null,
     afterHandler: probe.handlerReturned,
-    delayedMs: probe.delay.has(signature) ? probe.delayMs : 0,
+    delayedMs: probe.delay.has(signature) || probe.delay.has('*') ? probe.delayMs : 0,
   };
   probe.calls.push(call);
   return call;
