@@ -2,6 +2,7 @@ import type { BudgetLimits, LeaseSettings } from '@aigw/limits/settings';
 import type { BudgetDO } from '../budget/budget-do.ts';
 import type { BudgetAmount, BudgetLeaseResult, ReserveResult } from '../budget/schema.ts';
 import type { LeaseContext } from './context.ts';
+import { DemandMeter } from './demand.ts';
 
 /**
  * This isolate's budget leases, one per budget object (`tenant:budget`, `tenant:budget:<key>`, a
@@ -35,9 +36,8 @@ interface BudgetLease {
   /** A final report is out: new holds wait for it, then start a new lease. */
   closing: boolean;
   reportScheduled: boolean;
-  /** Worst cases asked for since `demandSince`: the size of the next lease. */
-  demand: BudgetAmount;
-  demandSince: number;
+  /** Worst cases asked for here, tokens and micro-dollars: the size of the next lease. */
+  demand: { tokens: DemandMeter; usdMicros: DemandMeter } | undefined;
   /** Requests since the last report: none (and nothing held) means the lease can end. */
   activity: number;
   /** Where to report (the last request's view). */
@@ -109,7 +109,7 @@ export class BudgetLeases {
     let lease = this.#lease(name);
     lease.target = target;
     lease.activity++;
-    lease.demand = add(lease.demand, wanted);
+    this.#demand(lease, settings, wanted);
     if (!fits(add(lease.held, wanted), cap)) return { ok: 'exact' };
     let called = false;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -118,6 +118,7 @@ export class BudgetLeases {
         lease = this.#lease(name);
         lease.target = target;
         lease.activity++;
+        this.#demand(lease, settings, wanted);
       }
       const now = this.#context.clock();
       if (!lease.closing && now < lease.expiresAt - settings.reportMs) {
@@ -133,14 +134,11 @@ export class BudgetLeases {
         await lease.pending.catch(() => undefined);
         continue;
       }
-      const demandMs = Math.max(now - lease.demandSince, settings.reportMs);
       // Room for what is in flight, this request, and about two report periods of demand.
       const ahead = {
-        tokens: Math.ceil((lease.demand.tokens / demandMs) * 2 * settings.reportMs),
-        usdMicros: Math.ceil((lease.demand.usdMicros / demandMs) * 2 * settings.reportMs),
+        tokens: Math.ceil((lease.demand?.tokens.rate(now) ?? 0) * 2 * settings.reportMs),
+        usdMicros: Math.ceil((lease.demand?.usdMicros.rate(now) ?? 0) * 2 * settings.reportMs),
       };
-      lease.demand = ZERO;
-      lease.demandSince = now;
       const least = add(lease.held, wanted);
       const hold = {
         tokens: Math.min(cap.tokens, least.tokens + Math.max(wanted.tokens, ahead.tokens)),
@@ -177,6 +175,16 @@ export class BudgetLeases {
     const lease = this.#budgets.get(name);
     if (lease === undefined || this.#context.clock() >= lease.expiresAt) return ZERO;
     return sub(sub(lease.granted, lease.spent), lease.held);
+  }
+
+  #demand(lease: BudgetLease, settings: BudgetLeaseSettings, wanted: BudgetAmount): void {
+    const now = this.#context.clock();
+    lease.demand ??= {
+      tokens: new DemandMeter(settings.reportMs, now),
+      usdMicros: new DemandMeter(settings.reportMs, now),
+    };
+    lease.demand.tokens.add(wanted.tokens, now);
+    lease.demand.usdMicros.add(wanted.usdMicros, now);
   }
 
   /** Amounts of the limits that are not set count as nothing. */
@@ -242,8 +250,7 @@ export class BudgetLeases {
       pending: undefined,
       closing: false,
       reportScheduled: false,
-      demand: ZERO,
-      demandSince: this.#context.clock(),
+      demand: undefined,
       activity: 0,
       target: undefined,
     };

@@ -2,6 +2,7 @@ import type { LeaseSettings, RateLimit } from '@aigw/limits/settings';
 import type { RateLeaseResult, RateLimiterDO } from '../rate-limit/rate-limiter-do.ts';
 import type { RateLimitResult } from '../rate-limit/rate-limiter-do.ts';
 import type { LeaseContext } from './context.ts';
+import { DemandMeter } from './demand.ts';
 
 /**
  * This isolate's request leases, one per limited key (`tenant:dimension:value` object) it has seen:
@@ -26,9 +27,8 @@ interface KeyLease {
   last: RateLimitResult | undefined;
   /** The one call in flight for this key, if any: every request waits for the same one. */
   pending: Promise<void> | undefined;
-  /** Requests that arrived since the last call, and since when: the size of the next lease. */
-  demand: number;
-  demandSince: number;
+  /** Requests arriving here (admitted or not): the size of the next lease. */
+  demand: DemandMeter | undefined;
   /** The last hold asked for: a lease down to a quarter of it is topped up in the background. */
   lastHold: number;
 }
@@ -63,7 +63,8 @@ export class RateLeases {
     background: (work: Promise<unknown>) => void,
   ): Promise<LeaseAdmission> {
     const lease = this.#lease(name);
-    lease.demand++;
+    lease.demand ??= new DemandMeter(settings.requestTtlMs / 2, this.#context.clock());
+    lease.demand.add(1, this.#context.clock());
     let called = false;
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.#context.clock();
@@ -141,8 +142,7 @@ export class RateLeases {
         blockedUntil: 0,
         last: undefined,
         pending: undefined,
-        demand: 0,
-        demandSince: this.#context.clock(),
+        demand: undefined,
         lastHold: 0,
       };
       this.#keys.set(name, lease);
@@ -177,14 +177,11 @@ export class RateLeases {
     lease: KeyLease,
   ): Promise<void> {
     const now = Math.floor(this.#context.clock());
-    const elapsed = Math.max(now - lease.demandSince, settings.requestTtlMs / 8);
-    const rate = lease.demand / elapsed;
     // What this isolate would spend in one lease lifetime; never more than a quarter of the burst,
     // so a key with a small burst stays shared between isolates (and near exact).
+    const rate = lease.demand?.rate(now) ?? 0;
     const most = Math.max(1, Math.min(settings.requests, Math.floor(limit.burst / 4)));
     const hold = Math.max(1, Math.min(most, Math.ceil(rate * settings.requestTtlMs)));
-    lease.demand = 0;
-    lease.demandSince = now;
     lease.lastHold = hold;
     const used = lease.used;
     const call = namespace

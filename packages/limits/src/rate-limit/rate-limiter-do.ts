@@ -149,7 +149,8 @@ export class RateLimiterDO extends DurableObject<Env> {
     let retryAt: number | null = null;
     if (decision.refusedUntil !== null) {
       retryAt = Math.max(decision.refusedUntil, this.#nextSlot);
-      this.#nextSlot = retryAt + Math.max(1, input.min ?? 1) * (60_000 / input.rate);
+      // Each refused isolate gets the time the bucket takes to refill the lease it asked for.
+      this.#nextSlot = retryAt + Math.max(1, input.hold - unspent) * (60_000 / input.rate);
     }
     return {
       leaseId: input.leaseId,
