@@ -28,6 +28,8 @@ interface BudgetLease {
   reported: BudgetAmount;
   /** Worst cases of requests in flight here. */
   held: BudgetAmount;
+  /** Worst cases of requests waiting for the call in flight (the next lease must cover them). */
+  waiting: BudgetAmount;
   /** The object keeps the hold until about then (its answer's time + the TTL, by this clock). */
   expiresAt: number;
   /** The object refused: its refusal, repeated here until `until` without asking. */
@@ -112,7 +114,9 @@ export class BudgetLeases {
     this.#demand(lease, settings, wanted);
     if (!fits(add(lease.held, wanted), cap)) return { ok: 'exact' };
     let called = false;
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // Three calls of this request's own at most; waiting for another request's call is no attempt
+    // (a crowd waiting on one call must not fall back to exact reservations one by one).
+    for (let attempt = 0, turns = 0; attempt < 3 && turns < 12; turns++) {
       // A lease that ended while this request waited is replaced by a new one.
       if (this.#budgets.get(name) !== lease) {
         lease = this.#lease(name);
@@ -131,18 +135,23 @@ export class BudgetLeases {
       }
       called = true;
       if (lease.pending !== undefined) {
+        lease.waiting = add(lease.waiting, wanted);
         await lease.pending.catch(() => undefined);
+        lease.waiting = sub(lease.waiting, wanted);
         continue;
       }
+      attempt++;
       // Room for what is in flight, this request, and about two report periods of demand.
       const ahead = {
         tokens: Math.ceil((lease.demand?.tokens.rate(now) ?? 0) * 2 * settings.reportMs),
         usdMicros: Math.ceil((lease.demand?.usdMicros.rate(now) ?? 0) * 2 * settings.reportMs),
       };
       const least = add(lease.held, wanted);
+      // The requests waiting on this call count too: one call serves them all.
+      const queued = add(least, lease.waiting);
       const hold = {
-        tokens: Math.min(cap.tokens, least.tokens + Math.max(wanted.tokens, ahead.tokens)),
-        usdMicros: Math.min(cap.usdMicros, least.usdMicros + Math.max(wanted.usdMicros, ahead.usdMicros)),
+        tokens: Math.min(cap.tokens, queued.tokens + Math.max(wanted.tokens, ahead.tokens)),
+        usdMicros: Math.min(cap.usdMicros, queued.usdMicros + Math.max(wanted.usdMicros, ahead.usdMicros)),
       };
       await this.#call(lease, { hold, need: least });
     }
@@ -245,6 +254,7 @@ export class BudgetLeases {
       spent: ZERO,
       reported: ZERO,
       held: ZERO,
+      waiting: ZERO,
       expiresAt: 0,
       refusal: undefined,
       pending: undefined,

@@ -31,12 +31,22 @@ interface KeyLease {
   demand: DemandMeter | undefined;
   /** The last hold asked for: a lease down to a quarter of it is topped up in the background. */
   lastHold: number;
+  /** Requests waiting for the call in flight: the next lease covers them too. */
+  waiting: number;
 }
 
 export interface LeaseAdmission extends RateLimitResult {
   /** Whether this decision needed a call to the object on the request's path. */
   called: boolean;
 }
+
+/**
+ * A request lease covers this share of a lease lifetime's demand: a tenth keeps the units held
+ * unspent across all isolates near a tenth of a lifetime of the tenant's traffic (within the
+ * burst of a typical limit, so leases do not starve each other below the limit), at about one
+ * call per isolate every lifetime / 13 (topped up at a quarter left).
+ */
+const LEASE_SHARE = 0.1;
 
 export class RateLeases {
   readonly #keys = new Map<string, KeyLease>();
@@ -66,7 +76,9 @@ export class RateLeases {
     lease.demand ??= new DemandMeter(settings.requestTtlMs / 2, this.#context.clock());
     lease.demand.add(1, this.#context.clock());
     let called = false;
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // Three calls of this request's own at most; waiting for another request's call is no attempt
+    // (a crowd waiting on one call must not be refused because the first few took its units).
+    for (let attempt = 0, turns = 0; attempt < 3 && turns < 12; turns++) {
       const now = this.#context.clock();
       if (now < lease.expiresAt && lease.granted - lease.used >= 1) {
         lease.used++;
@@ -102,7 +114,14 @@ export class RateLeases {
         };
       }
       called = true;
-      await (lease.pending ?? this.#call(namespace, name, tenantId, limit, settings, lease));
+      if (lease.pending !== undefined) {
+        lease.waiting++;
+        await lease.pending.catch(() => undefined);
+        lease.waiting--;
+        continue;
+      }
+      attempt++;
+      await this.#call(namespace, name, tenantId, limit, settings, lease);
     }
     // Granted units were taken by this isolate's other requests three times over: refuse this one.
     return {
@@ -144,6 +163,7 @@ export class RateLeases {
         pending: undefined,
         demand: undefined,
         lastHold: 0,
+        waiting: 0,
       };
       this.#keys.set(name, lease);
     }
@@ -177,11 +197,12 @@ export class RateLeases {
     lease: KeyLease,
   ): Promise<void> {
     const now = Math.floor(this.#context.clock());
-    // What this isolate would spend in one lease lifetime; never more than a quarter of the burst,
-    // so a key with a small burst stays shared between isolates (and near exact).
+    // A tenth of what this isolate would spend in one lease lifetime (LEASE_SHARE); never more
+    // than a quarter of the burst, so a key with a small burst stays shared between isolates.
     const rate = lease.demand?.rate(now) ?? 0;
     const most = Math.max(1, Math.min(settings.requests, Math.floor(limit.burst / 4)));
-    const hold = Math.max(1, Math.min(most, Math.ceil(rate * settings.requestTtlMs)));
+    const wanted = Math.max(lease.waiting + 1, Math.ceil(rate * settings.requestTtlMs * LEASE_SHARE));
+    const hold = Math.max(1, Math.min(most, wanted));
     lease.lastHold = hold;
     const used = lease.used;
     const call = namespace
