@@ -8,6 +8,11 @@
 //   ... change the code ...
 //   node bench/ab.mjs --save after
 //   node bench/ab.mjs before after --scenario openai-json [--rounds 6] [--duration 4]
+//   node bench/ab.mjs before after --scenario chunks/chat-stream   # a long stream of the chunks
+//                                     # suite, as closed batches of --requests (default 24)
+//   node bench/ab.mjs before after --together ...  # both builds loaded at the same time in every
+//                                     # round: on a machine others are using, both then see the same
+//                                     # disturbance, and the per-round ratio B / A is steadier
 //
 // Builds are kept under bench/results/ (git-ignored) as ab-<name>.mjs, with the fake upstream's
 // address left as a placeholder that is filled in when they run.
@@ -15,6 +20,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
 import { loadTest, summarize } from './lib/load.mjs';
+import { CHUNK_TARGETS } from './lib/chunks.mjs';
 import { SCENARIOS } from './lib/scenarios.mjs';
 import {
   BENCH_API_KEY,
@@ -39,7 +45,9 @@ const { values, positionals } = parseArgs({
     scenario: { type: 'string', default: 'openai-json' },
     rounds: { type: 'string', default: '6' },
     duration: { type: 'string', default: '4' },
-    connections: { type: 'string', default: '20' },
+    connections: { type: 'string' },
+    requests: { type: 'string', default: '24' },
+    together: { type: 'boolean', default: false },
   },
 });
 
@@ -56,7 +64,17 @@ if (values.save !== undefined) {
 const [nameA, nameB] = positionals;
 if (nameA === undefined || nameB === undefined)
   throw new Error('usage: node bench/ab.mjs <build A> <build B>');
-const scenario = SCENARIOS.find((s) => s.id === values.scenario);
+// A core scenario, or a gateway target of the chunks suite (`chunks/<id>`): a long stream, measured
+// as closed batches over 4 connections as that suite does (bench/lib/chunks.mjs).
+const chunkTarget = CHUNK_TARGETS.find((t) => t.worker === 'gateway' && `chunks/${t.id}` === values.scenario);
+const coreScenario = SCENARIOS.find((s) => s.id === values.scenario);
+const scenario = coreScenario
+  ? { id: coreScenario.id, call: coreScenario.targets.gateway.call, batch: undefined }
+  : chunkTarget && {
+      id: values.scenario ?? '',
+      call: chunkTarget.call,
+      batch: chunkTarget.kind === 'json' ? undefined : Number(values.requests),
+    };
 if (!scenario) throw new Error(`unknown scenario ${values.scenario}`);
 
 const cleanups = [];
@@ -79,30 +97,48 @@ try {
     cleanups.push(worker.dispose);
     builds.push({ name, url: worker.url, pids: worker.pids, cpu: [], rps: [] });
   }
-  const call = scenario.targets.gateway.call;
-  const connections = Number(values.connections);
+  const { call, batch } = scenario;
+  const connections = Number(values.connections ?? (batch === undefined ? 20 : 4));
   for (const build of builds) {
-    await loadTest({ url: build.url, call, connections, durationS: 2, pids: build.pids });
+    await loadTest({
+      url: build.url,
+      call,
+      connections,
+      durationS: 2,
+      pids: build.pids,
+      ...(batch === undefined ? {} : { amount: Math.max(4, Math.round(batch / 3)) }),
+    });
   }
   const rounds = Number(values.rounds);
+  /** @type {number[]} */
+  const roundRatios = [];
+  /** @param {(typeof builds)[number]} build */
+  const measure = async (build) => {
+    const load = await loadTest({
+      url: build.url,
+      call,
+      connections,
+      durationS: Number(values.duration),
+      pids: build.pids,
+      ...(batch === undefined ? {} : { amount: batch }),
+    });
+    if (load.non2xx > 0)
+      throw new Error(`${build.name}: ${load.non2xx} non-2xx responses ${JSON.stringify(load.statuses)}`);
+    build.cpu.push(load.cpuMsPerRequest);
+    build.rps.push(load.rps);
+  };
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? builds : [...builds].reverse();
-    for (const build of order) {
-      const load = await loadTest({
-        url: build.url,
-        call,
-        connections,
-        durationS: Number(values.duration),
-        pids: build.pids,
-      });
-      if (load.non2xx > 0)
-        throw new Error(`${build.name}: ${load.non2xx} non-2xx responses ${JSON.stringify(load.statuses)}`);
-      build.cpu.push(load.cpuMsPerRequest);
-      build.rps.push(load.rps);
-    }
+    if (values.together) await Promise.all(order.map(measure));
+    else for (const build of order) await measure(build);
+    const [a, b] = builds;
+    if (a && b) roundRatios.push(/** @type {number} */ (b.cpu.at(-1)) / /** @type {number} */ (a.cpu.at(-1)));
     process.stdout.write('.');
   }
-  console.log(`\n${scenario.id}: ${rounds} rounds of ${values.duration} s, ${connections} connections`);
+  console.log(
+    `\n${scenario.id}: ${rounds} rounds of ${batch === undefined ? `${values.duration} s` : `${batch} requests`}, ${connections} connections` +
+      (values.together ? ', both builds at once' : ''),
+  );
   const [a, b] = builds.map((build) => ({
     ...build,
     cpuMedian: /** @type {number} */ (summarize(build.cpu).p50),
@@ -116,7 +152,9 @@ try {
     );
   }
   console.log(
-    `${b.name} / ${a.name}: CPU ${(b.cpuMedian / a.cpuMedian).toFixed(3)}x, req/s ${(b.rpsMedian / a.rpsMedian).toFixed(3)}x`,
+    `${b.name} / ${a.name}: CPU ${(b.cpuMedian / a.cpuMedian).toFixed(3)}x, req/s ${(b.rpsMedian / a.rpsMedian).toFixed(3)}x; ` +
+      `median of the per-round CPU ratios ${/** @type {number} */ (summarize(roundRatios).p50).toFixed(3)}x ` +
+      `(${roundRatios.map((r) => r.toFixed(2)).join(' ')})`,
   );
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup();

@@ -6,13 +6,22 @@
 // `.cpuprofile` (open it in Chrome DevTools) under bench/results/.
 //
 //   node bench/profile.mjs --scenario openai-stream [--duration 8] [--connections 20] [--top 40]
+//   node bench/profile.mjs --scenario chunks/chat-stream   # a target of the chunks suite (the
+//                                                          # floor's too: chunks/floor-parse)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
+import { createRequire } from 'node:module';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
 import { loadTest } from './lib/load.mjs';
+import { CHUNK_TARGETS, REFERENCES } from './lib/chunks.mjs';
 import { SCENARIOS } from './lib/scenarios.mjs';
 import { bundleWorkers, compileBenchRegistry, gatewayConfigOptions, startWorker } from './lib/workers.mjs';
+
+// `ws` is miniflare's dependency, not the repository's: resolved from miniflare, which is (an npm
+// install may not hoist it to the top of node_modules).
+const require = createRequire(import.meta.url);
+/** @type {typeof import('ws').WebSocket} */
+const WebSocket = createRequire(require.resolve('miniflare'))('ws');
 
 const { values } = parseArgs({
   options: {
@@ -23,9 +32,22 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '100' },
   },
 });
-const scenario = SCENARIOS.find((s) => s.id === values.scenario);
-if (!scenario)
-  throw new Error(`unknown scenario ${values.scenario}; one of ${SCENARIOS.map((s) => s.id).join(', ')}`);
+// The chunks suite's targets (its long streams) and the floor's modes it compares them with.
+const chunkScenarios = [...CHUNK_TARGETS, REFERENCES.parse, REFERENCES.json].map((t) => ({
+  id: `chunks/${t.id}`,
+  fileId: `chunks-${t.id}`,
+  call: t.call,
+  worker: t.worker,
+}));
+const scenario = [
+  ...SCENARIOS.map((s) => ({ id: s.id, fileId: s.id, call: s.targets.gateway.call, worker: 'gateway' })),
+  ...chunkScenarios,
+].find((s) => s.id === values.scenario);
+if (!scenario) {
+  throw new Error(
+    `unknown scenario ${values.scenario}; one of ${[...SCENARIOS, ...chunkScenarios].map((s) => s.id).join(', ')}`,
+  );
+}
 
 const INSPECTOR_PORT = 9339;
 const cleanups = [];
@@ -36,22 +58,34 @@ try {
   const bundles = await bundleWorkers(registry);
   cleanups.push(bundles.cleanup);
   const { runtime, bindings } = gatewayConfigOptions();
-  const gateway = await startWorker({
-    name: 'gateway',
-    scriptPath: bundles.gatewayPath,
-    runtime,
-    options: { ...bindings, inspectorPort: INSPECTOR_PORT },
-  });
+  const gateway = await startWorker(
+    scenario.worker === 'floor'
+      ? {
+          name: 'floor',
+          scriptPath: bundles.floorPath,
+          runtime,
+          options: {
+            bindings: { UPSTREAM_BASE_URL: `http://127.0.0.1:${upstream.port}/v1` },
+            inspectorPort: INSPECTOR_PORT,
+          },
+        }
+      : {
+          name: 'gateway',
+          scriptPath: bundles.gatewayPath,
+          runtime,
+          options: { ...bindings, inspectorPort: INSPECTOR_PORT },
+        },
+  );
   cleanups.push(gateway.dispose);
 
-  const call = scenario.targets.gateway.call;
+  const { call } = scenario;
   // Warm-up: JIT and connection pools, unprofiled.
   await loadTest({ url: gateway.url, call, connections: 20, durationS: 2, pids: gateway.pids });
 
   const targets = /** @type {{ id: string, title: string, webSocketDebuggerUrl: string }[]} */ (
     await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`)).json()
   );
-  const target = targets.find((t) => t.title.includes('gateway')) ?? targets[0];
+  const target = targets.find((t) => t.title.includes(scenario.worker)) ?? targets[0];
   if (!target) throw new Error('no inspector target');
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
@@ -89,7 +123,7 @@ try {
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });
   const file = new URL(
-    `profile-${scenario.id}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+    `profile-${scenario.fileId}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
     dir,
   );
   await writeFile(file, JSON.stringify(profile));

@@ -1,8 +1,9 @@
 // `npm run bench`: the gateway against a bare pass-through Worker, both in workerd through the
 // Miniflare API, both in front of the same fast fake OpenAI-compatible upstream, in one run
-// (suite `core`); then what rate limits, budgets and sessions cost (suite `limits`) and the
-// retrieval figures (suite `rag`), and runtime keys against config keys (suite `keys`), on the
-// same gateway process.
+// (suite `core`); then what the gateway adds per chunk of a long re-framed stream and per JSON
+// answer against the floor of bench/floor.mjs (suite `chunks`), what rate limits, budgets and
+// sessions cost (suite `limits`), the retrieval figures (suite `rag`), runtime keys against config
+// keys (suite `keys`) and output redaction (suite `guardrails`), on the same gateway process.
 // Prints tables and writes bench/results/<timestamp>.json. Not a test: it never fails on a
 // missed target. See docs/performance.md for what each figure means.
 import { execFileSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { prepareBaseline } from './lib/baseline.mjs';
 import { runRagSuite } from './lib/rag.mjs';
 import { renderRagReport } from './lib/rag-report.mjs';
 import { renderKeysReport, runKeysSuite } from './lib/keys.mjs';
+import { CHUNK_TARGETS, chunkChecks, renderChunkReport, runChunkSuite } from './lib/chunks.mjs';
 import { checkTargets, fmt, medianOf, ratios, renderReport } from './lib/report.mjs';
 import { SCENARIOS, probe } from './lib/scenarios.mjs';
 import { suiteTenants } from './lib/tenants.mjs';
@@ -33,7 +35,7 @@ import {
 } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SUITES = ['core', 'limits', 'rag', 'keys', 'guardrails'];
+const SUITES = ['core', 'chunks', 'limits', 'rag', 'keys', 'guardrails'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -52,7 +54,11 @@ const HELP = `Usage: node bench/run.mjs [options]
   --scenarios <ids>      comma-separated subset of: ${SCENARIOS.map((s) => s.id).join(', ')}
                          (suite core)
   --suites <ids>         comma-separated subset of: ${SUITES.join(', ')} (default all).
-                         core: the gateway against a bare Worker; limits: chat with rate
+                         core: the gateway against a bare Worker; chunks: added CPU per
+                         chunk of a long (500-delta) re-framed stream against the floor's
+                         parse mode, /v1 JSON against json-parse-log, each loaded at the
+                         same time as its reference (at least 2 rounds);
+                         limits: chat with rate
                          limits, budget and sessions on versus off, limiter decisions per
                          second; rag: local index query latency, ingestion, /search cold
                          versus cached; keys: a runtime key against a config key (cached,
@@ -62,6 +68,8 @@ const HELP = `Usage: node bench/run.mjs [options]
                          /search first, in the same run (suite rag), e.g. the branch point
   --rag-no-index         suite rag without the local index's own latency table (ingestion and
                          /search only)
+  --chunk-targets <ids>  comma-separated subset of: ${CHUNK_TARGETS.map((t) => t.id).join(', ')}
+                         (suite chunks)
   --quick                a ~3 s smoke run per measurement
   --help`;
 
@@ -78,6 +86,7 @@ const { values: args } = parseArgs({
     suites: { type: 'string' },
     'rag-baseline': { type: 'string' },
     'rag-no-index': { type: 'boolean', default: false },
+    'chunk-targets': { type: 'string' },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -120,6 +129,12 @@ const suites = args.suites?.split(',').map((id) => id.trim()) ?? SUITES;
 const unknownSuites = suites.filter((id) => !SUITES.includes(id));
 if (unknownSuites.length > 0 || suites.length === 0) {
   console.error(`unknown suite(s): ${unknownSuites.join(', ')}\n\n${HELP}`);
+  process.exit(2);
+}
+const chunkTargets = args['chunk-targets']?.split(',').map((id) => id.trim());
+const unknownChunkTargets = (chunkTargets ?? []).filter((id) => !CHUNK_TARGETS.some((t) => t.id === id));
+if (unknownChunkTargets.length > 0) {
+  console.error(`unknown chunk target(s): ${unknownChunkTargets.join(', ')}\n\n${HELP}`);
   process.exit(2);
 }
 
@@ -191,6 +206,16 @@ try {
   });
   cleanups.push(gateway.dispose);
   const workers = { bare, gateway };
+  // The floor of bench/floor.mjs, for the chunks suite's ratios.
+  const floor = suites.includes('chunks')
+    ? await startWorker({
+        name: 'floor',
+        scriptPath: bundles.floorPath,
+        runtime,
+        options: { bindings: { UPSTREAM_BASE_URL: upstreamBase } },
+      })
+    : undefined;
+  if (floor) cleanups.push(floor.dispose);
   // The local vector index on its own, for the rag suite's index figures.
   const ragIndex = suites.includes('rag')
     ? await startWorker({
@@ -243,6 +268,7 @@ try {
   log(`fake upstream   ${upstreamBase} (pid ${upstream.pid})`);
   log(`bare Worker     ${bare.url} (workerd pid ${bare.pids.join(', ')})`);
   log(`gateway Worker  ${gateway.url} (workerd pid ${gateway.pids.join(', ')}; ${declared.join('; ')})`);
+  if (floor) log(`floor Worker    ${floor.url} (workerd pid ${floor.pids.join(', ')})`);
   if (ragIndex) log(`index Worker    ${ragIndex.url} (workerd pid ${ragIndex.pids.join(', ')})`);
   log(`suites          ${suites.join(', ')}`);
   log(
@@ -359,6 +385,18 @@ try {
 
   /** @type {Record<string, unknown>} */
   const suiteResults = {};
+  if (suites.includes('chunks') && floor) {
+    const chunks = await runChunkSuite({
+      workers: { bare, floor, gateway },
+      upstreamPid: upstream.pid,
+      options,
+      log,
+      only: chunkTargets,
+    });
+    suiteResults['chunks'] = chunks;
+    checks.push(...chunkChecks(chunks));
+    console.log(`\nCost of a chunk (issue 15)\n\n${renderChunkReport(chunks)}\n`);
+  }
   if (suites.includes('limits')) {
     const limits = await runLimitsSuite({
       gateway,

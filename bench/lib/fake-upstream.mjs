@@ -15,14 +15,20 @@ export const answerWords = (/** @type {number} */ count) =>
 /** Words of the fake answer. */
 export const ANSWER_WORDS = answerWords(20);
 export const ANSWER_TEXT = ANSWER_WORDS.join(' ');
+/** Deltas of the long answer: enough that per-chunk costs dwarf per-request ones. */
+export const LONG_ANSWER_CHUNKS = 500;
+export const LONG_ANSWER_WORDS = answerWords(LONG_ANSWER_CHUNKS);
+export const LONG_ANSWER_TEXT = LONG_ANSWER_WORDS.join(' ');
+/** @param {string} model */
+const wordsFor = (model) => (model.endsWith('-long') ? LONG_ANSWER_WORDS : ANSWER_WORDS);
 const PROMPT_TOKENS = 12;
-const COMPLETION_TOKENS = ANSWER_WORDS.length;
 
-const usage = {
+/** @param {string[]} words */
+const usageOf = (words) => ({
   prompt_tokens: PROMPT_TOKENS,
-  completion_tokens: COMPLETION_TOKENS,
-  total_tokens: PROMPT_TOKENS + COMPLETION_TOKENS,
-};
+  completion_tokens: words.length,
+  total_tokens: PROMPT_TOKENS + words.length,
+});
 
 /**
  * Starts the server on 127.0.0.1 (a random free port unless one is given).
@@ -58,15 +64,19 @@ export async function startFakeUpstream(options = {}) {
       const created = Math.floor(Date.now() / 1000);
       if (body.stream === true) {
         stats.streams++;
-        // A stream that asks for more tokens than the usual answer has gets that many words (the
-        // guardrails suite's long answer); every other request gets the usual twenty.
-        const long = typeof body.max_tokens === 'number' && body.max_tokens > ANSWER_WORDS.length;
+        // A model named `*-long` streams 500 words (the chunks suite). Another stream that asks for
+        // more tokens than the usual answer has gets that many words (the guardrails suite's long
+        // answer); every other request gets the usual twenty.
+        const long =
+          !model.endsWith('-long') &&
+          typeof body.max_tokens === 'number' &&
+          body.max_tokens > ANSWER_WORDS.length;
         streamCompletion(res, {
           id,
           model,
           created,
           includeUsage: body.stream_options?.include_usage === true,
-          words: long ? answerWords(Number(body.max_tokens)) : ANSWER_WORDS,
+          words: long ? answerWords(Number(body.max_tokens)) : wordsFor(model),
         });
       } else {
         sendJson(res, 200, {
@@ -77,12 +87,12 @@ export async function startFakeUpstream(options = {}) {
           choices: [
             {
               index: 0,
-              message: { role: 'assistant', content: ANSWER_TEXT },
+              message: { role: 'assistant', content: wordsFor(model).join(' ') },
               logprobs: null,
               finish_reason: 'stop',
             },
           ],
-          usage,
+          usage: usageOf(wordsFor(model)),
         });
       }
     });
@@ -143,7 +153,7 @@ function streamCompletion(res, { id, model, created, includeUsage, words }) {
   ];
   if (includeUsage) {
     events.push(
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: { ...usage, completion_tokens: words.length, total_tokens: PROMPT_TOKENS + words.length } })}\n\n`,
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(words) })}\n\n`,
     );
   }
   events.push('data: [DONE]\n\n');

@@ -43,10 +43,12 @@ export function summarize(values) {
  * kept at full resolution (autocannon's own histogram rounds to whole milliseconds, too coarse for
  * sub-10 ms responses). `requests`, when given, is passed to autocannon as is (per-request
  * `setupRequest`/`onResponse` hooks, e.g. to spread requests over keys or sessions); `call` then
- * gives the defaults.
- * @param {{ url: string, call: HttpCall, connections: number, durationS: number, pids: number[], upstreamPid?: number | undefined, requests?: import('autocannon').Request[] }} options
+ * gives the defaults. `amount`, when given, sends that many requests instead of loading for
+ * `durationS`: a closed batch, with no request in flight when the CPU time is read at either end
+ * (for long streams, of which a timed window completes few, the in-flight ones skew CPU per request).
+ * @param {{ url: string, call: HttpCall, connections: number, durationS: number, pids: number[], upstreamPid?: number | undefined, requests?: import('autocannon').Request[], amount?: number | undefined }} options
  */
-export async function loadTest({ url, call, connections, durationS, pids, upstreamPid, requests }) {
+export async function loadTest({ url, call, connections, durationS, pids, upstreamPid, requests, amount }) {
   /** @type {number[]} */
   const latencies = [];
   /** @type {Record<string, number>} */
@@ -68,7 +70,7 @@ export async function loadTest({ url, call, connections, durationS, pids, upstre
         ...(call.body !== undefined ? { body: call.body } : {}),
         ...(requests !== undefined ? { requests } : {}),
         connections,
-        duration: durationS,
+        ...(amount !== undefined ? { amount } : { duration: durationS }),
         pipelining: 1,
         timeout: 10,
       },

@@ -46,7 +46,7 @@ const parseJson = (body) => {
 };
 
 /** @param {string} body */
-const sseEvents = (body) =>
+export const sseEvents = (body) =>
   body
     .split(/\r?\n\r?\n/)
     .filter((block) => block.trim() !== '')
@@ -107,8 +107,36 @@ export const nativeStreamAnswer = (status, type, body) => {
   return events.map(nativeDeltaText).join('');
 };
 
+/** @type {Target['answerOf']} The Responses API's stream: `response.output_text.delta`s, then `response.completed`. */
+export const responsesStreamAnswer = (status, type, body) => {
+  if (status !== 200 || !type.startsWith('text/event-stream')) return undefined;
+  const events = sseEvents(body);
+  if (events.at(-1)?.event !== 'response.completed') return undefined;
+  return events
+    .filter((event) => event.event === 'response.output_text.delta')
+    .map((event) => {
+      const data = /** @type {{ delta?: unknown } | undefined} */ (parseJson(event.data));
+      return typeof data?.delta === 'string' ? data.delta : '';
+    })
+    .join('');
+};
+
+/** @type {Target['answerOf']} The Messages API's stream: `text_delta`s, then `message_stop`. */
+export const messagesStreamAnswer = (status, type, body) => {
+  if (status !== 200 || !type.startsWith('text/event-stream')) return undefined;
+  const events = sseEvents(body);
+  if (events.at(-1)?.event !== 'message_stop') return undefined;
+  return events
+    .filter((event) => event.event === 'content_block_delta')
+    .map((event) => {
+      const data = /** @type {{ delta?: { text?: unknown } } | undefined} */ (parseJson(event.data));
+      return typeof data?.delta?.text === 'string' ? data.delta.text : '';
+    })
+    .join('');
+};
+
 /** @param {string} path @param {string} body @param {Record<string, string>} headers @returns {HttpCall} */
-const post = (path, body, headers) => ({ method: 'POST', path, headers, body });
+export const post = (path, body, headers) => ({ method: 'POST', path, headers, body });
 
 /** @type {{ bare: Target, gateway: Target }} */
 const openaiJson = {

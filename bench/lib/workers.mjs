@@ -31,6 +31,8 @@ export const keyHash = (key) => createHash('sha256').update(key).digest('hex');
 export const BENCH_API_KEY = benchApiKey('bench');
 /** The model the bench tenant routes chat to: the `upstream` provider is the fake upstream. */
 export const BENCH_MODEL = 'upstream/fake-model';
+/** The same upstream with its long answer (bench/lib/fake-upstream.mjs), for the cost of a chunk. */
+export const BENCH_LONG_MODEL = 'upstream/fake-model-long';
 
 /**
  * The bench tenant's config, pointing its one provider at the fake upstream's port.
@@ -51,7 +53,7 @@ export function benchTenantConfig(upstreamPort) {
       },
     ],
     providers: { upstream: { type: 'openai-compatible', baseUrl: `http://127.0.0.1:${upstreamPort}/v1` } },
-    models: { chat: BENCH_MODEL, allowed: [BENCH_MODEL] },
+    models: { chat: BENCH_MODEL, allowed: [BENCH_MODEL, BENCH_LONG_MODEL] },
   };
 }
 
@@ -94,7 +96,8 @@ export const WORKER_BUNDLE_OPTIONS = {
 };
 
 /**
- * Bundles the Workers (bare, gateway, and the vector-index bench Worker) into a temporary directory (removed by `cleanup`).
+ * Bundles the Workers (bare, gateway, the floor of bench/floor.mjs and the vector-index bench
+ * Worker) into a temporary directory (removed by `cleanup`).
  * @param {unknown} registry the compiled registry the gateway bundle embeds
  * @param {{ root?: string }} [from] another checkout's sources to bundle (bench/lib/baseline.mjs)
  */
@@ -121,6 +124,7 @@ export async function bundleWorkers(registry, from = {}) {
     entryPoints: {
       bare: join(base, 'bench/workers/bare.ts'),
       gateway: join(base, 'bench/workers/gateway-entry.ts'),
+      floor: join(root, 'bench/workers/floor.ts'),
       'rag-index': join(base, 'bench/workers/rag-index.ts'),
     },
     outdir,
@@ -137,6 +141,7 @@ export async function bundleWorkers(registry, from = {}) {
   return {
     barePath: join(outdir, 'bare.mjs'),
     gatewayPath: join(outdir, 'gateway.mjs'),
+    floorPath: join(outdir, 'floor.mjs'),
     ragIndexPath: join(outdir, 'rag-index.mjs'),
     sizes,
     cleanup: () => rm(outdir, { recursive: true, force: true }),

@@ -72,7 +72,10 @@ describe('module boundaries', { timeout: 60_000 }, () => {
   });
 
   it('keeps the chat engine above the services: a service may not import it', async () => {
-    const errors = await boundaryErrors('packages/control-plane/src/probe.ts', "export * from '@aigw/chat';\n");
+    const errors = await boundaryErrors(
+      'packages/control-plane/src/probe.ts',
+      "export * from '@aigw/chat';\n",
+    );
     expect(errors.join('\n')).toMatch(/layer:service.*can only depend on libs tagged with/);
   });
 

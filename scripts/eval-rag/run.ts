@@ -17,20 +17,23 @@ import {
 } from '../../bench/lib/workers.mjs';
 import { Bm25Documents } from './bm25.ts';
 import { loadCorpus, type CorpusDocument } from './corpus.ts';
-import { documentsInOrder, firstGoldRank, scoreByKind, type Scores } from './metrics.ts';
+import { documentsInOrder, firstGoldRank, scoreByKind } from './metrics.ts';
 import { QUESTIONS, QUESTION_KINDS, type Question, type QuestionKind } from './questions.ts';
+import { SPLITS, questionsIn, type Split } from './split.ts';
 
 /** Each variant is a tenant whose `rag` settings differ only in what is measured. */
 const VARIANTS: Record<string, Record<string, unknown>> = {
   // The default mode and fusion (weighted, which measured better than RRF here).
   hybrid: { retrieval: 'hybrid', fusion: 'weighted' },
+  // Without the latent semantic list: what the tenant's corpus model adds.
+  'hybrid-no-latent': { retrieval: 'hybrid', fusion: 'weighted', latent: false },
   'hybrid-rrf': { retrieval: 'hybrid', fusion: 'rrf' },
   vector: { retrieval: 'vector' },
   lexical: { retrieval: 'lexical' },
   // The tenant defaults, whatever they are in the code being measured.
   defaults: {},
 };
-const DEFAULT_VARIANTS = ['hybrid', 'hybrid-rrf', 'vector', 'lexical'];
+const DEFAULT_VARIANTS = ['hybrid', 'hybrid-no-latent', 'hybrid-rrf', 'vector', 'lexical'];
 /** The most passages /search returns; their documents, deduplicated, are the ranking scored. */
 const TOP_K = 20;
 const INGEST_BATCH = 20;
@@ -38,10 +41,18 @@ const INGEST_BATCH = 20;
 const { values: args } = parseArgs({
   options: {
     variants: { type: 'string' },
+    // Ask only one half of the questions (./split.ts): `tuning` while choosing parameters.
+    split: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
 const variants = args.variants?.split(',').map((name) => name.trim()) ?? DEFAULT_VARIANTS;
+if (args.split !== undefined && !(SPLITS as readonly string[]).includes(args.split)) {
+  console.error(`unknown split "${args.split}"; known: ${SPLITS.join(', ')}`);
+  process.exit(2);
+}
+const onlySplit = args.split as Split | undefined;
+const asked = onlySplit === undefined ? QUESTIONS : questionsIn(QUESTIONS, onlySplit);
 for (const name of variants) {
   if (!Object.hasOwn(VARIANTS, name)) {
     console.error(`unknown variant "${name}"; known: ${Object.keys(VARIANTS).join(', ')}`);
@@ -120,17 +131,21 @@ async function rankedDocuments(base: string, tenant: Tenant, question: Question)
 
 const pct = (value: number): string => value.toFixed(3);
 
-function table(rows: { name: string; scores: Record<QuestionKind | 'all', Scores> }[]): string {
+interface Row {
+  name: string;
+  ranks: ReadonlyMap<string, number | undefined>;
+}
+
+function table(rows: readonly Row[], questions: readonly Question[]): string {
   const groups: (QuestionKind | 'all')[] = [...QUESTION_KINDS, 'all'];
   const header = ['mode', ...groups.flatMap((g) => [`${g} R@1`, `${g} R@5`, `${g} MRR@10`])];
-  const lines = rows.map((row) => [
-    row.name,
-    ...groups.flatMap((g) => [
-      pct(row.scores[g].recallAt1),
-      pct(row.scores[g].recallAt5),
-      pct(row.scores[g].mrrAt10),
-    ]),
-  ]);
+  const lines = rows.map((row) => {
+    const scores = scoreByKind(questions, row.ranks, QUESTION_KINDS);
+    return [
+      row.name,
+      ...groups.flatMap((g) => [pct(scores[g].recallAt1), pct(scores[g].recallAt5), pct(scores[g].mrrAt10)]),
+    ];
+  });
   const widths = header.map((cell, i) => Math.max(cell.length, ...lines.map((line) => line[i]?.length ?? 0)));
   const render = (cells: string[]) =>
     `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
@@ -162,7 +177,7 @@ try {
   });
   cleanups.push(gateway.dispose);
 
-  const rows: { name: string; scores: Record<QuestionKind | 'all', Scores> }[] = [];
+  const rows: Row[] = [];
   for (const tenant of tenants) {
     const ingestStart = performance.now();
     const ingestCpu = cpuMsOf(gateway.pids);
@@ -172,7 +187,7 @@ try {
     const ranks = new Map<string, number | undefined>();
     const searchStart = performance.now();
     const searchCpu = cpuMsOf(gateway.pids);
-    for (const question of QUESTIONS) {
+    for (const question of asked) {
       const ranked = await rankedDocuments(gateway.url, tenant, question);
       const rank = firstGoldRank(ranked, question.gold);
       ranks.set(question.id, rank);
@@ -182,8 +197,8 @@ try {
         );
       }
     }
-    const searchMs = (performance.now() - searchStart) / QUESTIONS.length;
-    const searchCpuMs = (cpuMsOf(gateway.pids) - searchCpu) / QUESTIONS.length;
+    const searchMs = (performance.now() - searchStart) / asked.length;
+    const searchCpuMs = (cpuMsOf(gateway.pids) - searchCpu) / asked.length;
     // Informational (the bench measures speed properly): CPU of the workerd process is steadier
     // than wall time on a shared machine.
     log(
@@ -191,26 +206,34 @@ try {
         `(${(ingestCpuMs / chunks).toFixed(2)} CPU-ms/chunk); ${searchMs.toFixed(1)} ms and ` +
         `${searchCpuMs.toFixed(1)} CPU-ms per /search`,
     );
-    rows.push({ name: tenant.variant, scores: scoreByKind(QUESTIONS, ranks, QUESTION_KINDS) });
+    rows.push({ name: tenant.variant, ranks });
   }
 
   const bm25 = new Bm25Documents(corpus);
-  const bm25Ranks = new Map(QUESTIONS.map((q) => [q.id, firstGoldRank(bm25.search(q.question), q.gold)]));
+  const bm25Ranks = new Map(asked.map((q) => [q.id, firstGoldRank(bm25.search(q.question), q.gold)]));
   if (args.verbose) {
-    for (const q of QUESTIONS) {
+    for (const q of asked) {
       const rank = bm25Ranks.get(q.id);
       if (rank !== 1) log(`  bm25 ${q.id} rank ${rank ?? '-'}: ${q.question}`);
     }
   }
-  rows.push({ name: 'bm25 (whole documents)', scores: scoreByKind(QUESTIONS, bm25Ranks, QUESTION_KINDS) });
+  rows.push({ name: 'bm25 (whole documents)', ranks: bm25Ranks });
 
-  console.log(table(rows));
+  const halves = onlySplit === undefined ? SPLITS : [onlySplit];
+  for (const split of halves) {
+    const questions = questionsIn(QUESTIONS, split);
+    console.log(`\n${split} half (${questions.length} questions):\n${table(rows, questions)}`);
+  }
+  if (onlySplit === undefined) console.log(`\nall ${asked.length} questions:\n${table(rows, asked)}`);
   const headline = rows.find((row) => row.name === 'hybrid') ?? rows[0];
   const baseline = rows.at(-1);
   if (headline && baseline) {
+    const all = (row: Row) => scoreByKind(asked, row.ranks, QUESTION_KINDS).all;
+    const [h, b] = [all(headline), all(baseline)];
     console.log(
-      `eval:rag: ${headline.name} recall@5 ${pct(headline.scores.all.recallAt5)} MRR ${pct(headline.scores.all.mrrAt10)}; ` +
-        `bm25 recall@5 ${pct(baseline.scores.all.recallAt5)} MRR ${pct(baseline.scores.all.mrrAt10)}`,
+      `eval:rag: ${headline.name} recall@5 ${pct(h.recallAt5)} MRR ${pct(h.mrrAt10)}; ` +
+        `bm25 recall@5 ${pct(b.recallAt5)} MRR ${pct(b.mrrAt10)}` +
+        (onlySplit === undefined ? '' : ` (${onlySplit} half only)`),
     );
   }
 } finally {

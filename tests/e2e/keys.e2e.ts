@@ -65,6 +65,14 @@ describe('keys page in headless chromium with no network', () => {
     await page.getByLabel('Tenant API key').fill(DEMO_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForSelector('#keys:not([hidden])');
+    // The section shows at once; the tenant's name follows its own request.
+    await page.waitForFunction(
+      () => (document.getElementById('tenant-name')?.textContent ?? '') !== '',
+      undefined,
+      {
+        timeout: 20_000,
+      },
+    );
     expect(await page.textContent('#tenant-name')).toContain('Acme');
     // The create form offers the scopes the signed-in key holds.
     const offered = await page

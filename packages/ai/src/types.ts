@@ -99,7 +99,9 @@ export interface RawChatStream {
   body: ReadableStream<Uint8Array>;
   /**
    * Reads the whole relayed text (head and body) once it has passed: its events, whether it
-   * finished (`[DONE]` or a finish reason), and the error it reported itself, if any.
+   * finished (`[DONE]` or a finish reason), and the error it reported itself, if any. The text
+   * deltas are left out when the stream's end holds its finish and usage: the client has the
+   * answer, and only its end is parsed.
    */
   read(text: string): RawChatSummary;
 }

@@ -1,6 +1,7 @@
 import type { GatewayError } from '@aigw/core';
 import type { FinishReason, ToolCall } from '@aigw/ai';
 import type { UsageRecord } from '@aigw/observability';
+import type { Source } from '@aigw/rag';
 
 /** The result of running one gateway tool for the model. */
 export type ToolOutcome = { ok: true; result: unknown } | { ok: false; error: GatewayError };
@@ -15,18 +16,8 @@ export interface ChatOutcome {
   error: GatewayError | undefined;
 }
 
-/** A passage the model was given on a RAG turn, numbered as the prompt numbers it (`@aigw/rag`'s `Source`). */
-export interface TurnSource {
-  n: number;
-  id: string;
-  documentId: string;
-  title: string | null;
-  url: string | null;
-  heading: string;
-  snippet: string;
-  text: string;
-  score: number;
-}
+/** A passage the model was given on a RAG turn, numbered as the prompt numbers it. */
+export type TurnSource = Source;
 
 /**
  * How a turn ended, once its session turn is stored and its budget settled. `ok: false` for an

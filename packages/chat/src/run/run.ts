@@ -82,6 +82,25 @@ export interface Run {
   end: Promise<TurnEnd>;
 }
 
+/**
+ * What a usage record says of how its model was chosen: usage and logs show both what was asked
+ * for (an alias, a route) and the model that answered, and a routed request's branch.
+ */
+export function selectionFields(selection: Selection): Pick<UsageRecord, 'requested' | 'routing'> {
+  return {
+    ...(selection.by === 'alias' || selection.by === 'route' ? { requested: selection.asked } : {}),
+    ...(selection.route
+      ? {
+          routing: {
+            route: selection.route.name,
+            version: selection.route.version,
+            branch: selection.route.branch,
+          },
+        }
+      : {}),
+  };
+}
+
 /** The error for a run that stopped without finishing (and without an error of its own). */
 export function unfinishedError(): GatewayError {
   return new GatewayError('upstream_error', 'The model stopped without finishing.');
@@ -128,17 +147,7 @@ export async function startRun(
     keyId: caller.apiKey.id,
     route: input.api,
     cached: false,
-    // Usage and logs show both what was asked for (an alias, a route) and the model that answered.
-    ...(selection.by === 'alias' || selection.by === 'route' ? { requested: selection.asked } : {}),
-    ...(selection.route
-      ? {
-          routing: {
-            route: selection.route.name,
-            version: selection.route.version,
-            branch: selection.route.branch,
-          },
-        }
-      : {}),
+    ...selectionFields(selection),
   };
   const callModel = (messages: ChatMessage[], tools: ToolSpec[] | undefined, params: GenerationParams) =>
     routeChat(deps, {

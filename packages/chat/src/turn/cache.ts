@@ -7,6 +7,7 @@ import type { TenantConfig } from '@aigw/tenancy';
 import type { EngineDeps } from '../deps.ts';
 import type { ChatOutcome, TurnEvent } from '../events.ts';
 import type { Caller, ChatRequest } from '../request.ts';
+import { selectionFields } from '../run/run.ts';
 
 /**
  * The exact-match response cache (docs/routing.md), opt-in per tenant (`responseCache.enabled`)
@@ -152,16 +153,7 @@ export function replay(
     priced: true,
     cached: true,
     saved: hit.usage,
-    ...(selection.by === 'alias' || selection.by === 'route' ? { requested: selection.asked } : {}),
-    ...(selection.route
-      ? {
-          routing: {
-            route: selection.route.name,
-            version: selection.route.version,
-            branch: selection.route.branch,
-          },
-        }
-      : {}),
+    ...selectionFields(selection),
   };
   const outcome: ChatOutcome = {
     usage: { ...usage, inputTokens: hit.usage.inputTokens, outputTokens: hit.usage.outputTokens },

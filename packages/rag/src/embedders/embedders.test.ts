@@ -126,6 +126,7 @@ describe('createEmbedder and settings', () => {
       scoreFloor: 0.2,
       retrieval: 'hybrid',
       fusion: 'weighted',
+      latent: true,
       rerank: true,
       maxChunks: 100_000,
       cacheTtlSeconds: 300,

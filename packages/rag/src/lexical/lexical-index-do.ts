@@ -3,6 +3,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { GatewayError, capture, type RpcResult } from '@aigw/core';
 import { matchesFilter, type VectorMetadata } from '../vector/index.ts';
 import { lexicalTerms, matchExpression, queryTerms } from '../text/index.ts';
+import { LatentStore } from './latent-store.ts';
 import { MIGRATIONS, type ChunkRow } from './tables.ts';
 import type {
   CorpusStats,
@@ -50,11 +51,13 @@ export class LexicalIndexDO extends DurableObject<unknown> {
    * so the cache cannot go stale.
    */
   readonly #documentFrequency = new Map<string, number>();
+  readonly #latent: LatentStore;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
     migrate(ctx.storage, MIGRATIONS, Date.now());
+    this.#latent = new LatentStore(this.#sql, (run) => ctx.storage.transactionSync(run));
   }
 
   /** Replaces every chunk of a document with `chunks`, atomically (none: it is removed). */
@@ -85,8 +88,9 @@ export class LexicalIndexDO extends DurableObject<unknown> {
       const terms = queryTerms(query);
       const limit = Math.max(0, Math.trunc(options.limit));
       const searched = this.#selective(terms);
-      if (searched.length === 0 || limit === 0) return { terms, hits: [], documents: [] };
+      if (searched.length === 0 || limit === 0) return { terms, hits: [], documents: [], latent: [] };
       const filter = options.filter;
+      const accepts = (rowid: number): boolean => filter === undefined || this.#accepts(rowid, filter);
       // FTS5 ranks inside the index (`rank`, with this query's bm25 weights): no row of `chunks`
       // is read for a hit that does not make the list. Without a filter SQLite stops at the
       // limit; with one, hits are read best first until enough pass it.
@@ -100,24 +104,21 @@ export class LexicalIndexDO extends DurableObject<unknown> {
       const hits: LexicalHit[] = [];
       for (const { rowid, rank } of ranked) {
         if (hits.length >= limit) break;
-        // The metadata is read only when a filter needs it.
         const row = this.#sql
-          .exec<{ id: string; document_id: string; metadata: string | null }>(
-            `SELECT id, document_id, ${filter === undefined ? 'NULL' : 'metadata'} AS metadata
-             FROM chunks WHERE rowid = ?`,
+          .exec<{ id: string; document_id: string }>(
+            'SELECT id, document_id FROM chunks WHERE rowid = ?',
             rowid,
           )
           .toArray()[0];
-        if (row === undefined) continue;
-        if (
-          filter !== undefined &&
-          !matchesFilter(JSON.parse(row.metadata ?? '{}') as VectorMetadata, filter)
-        ) {
-          continue;
-        }
+        if (row === undefined || !accepts(rowid)) continue;
         // FTS5's bm25() is negative, lower being better; hits carry the usual positive score.
         hits.push({ id: row.id, documentId: row.document_id, score: -rank });
       }
+      const latent = options.latent
+        ? this.#latent
+            .search(terms, limit, accepts)
+            .map((match) => ({ id: match.id, documentId: match.documentId, score: match.score }))
+        : [];
       const documents =
         filter === undefined
           ? this.#sql
@@ -131,7 +132,7 @@ export class LexicalIndexDO extends DurableObject<unknown> {
               .toArray()
               .map((row) => row.id)
           : [];
-      return { terms, hits, documents };
+      return { terms, hits, documents, latent };
     });
   }
 
@@ -164,7 +165,12 @@ export class LexicalIndexDO extends DurableObject<unknown> {
       const documents = this.#sql
         .exec<{ n: number }>('SELECT COUNT(DISTINCT document_id) AS n FROM chunks')
         .one().n;
-      return { chunks: this.#count(), documents, bytes: this.#sql.databaseSize };
+      return {
+        chunks: this.#count(),
+        documents,
+        bytes: this.#sql.databaseSize,
+        latent: this.#latent.describe(),
+      };
     });
   }
 
@@ -195,6 +201,7 @@ export class LexicalIndexDO extends DurableObject<unknown> {
       for (const row of old) {
         this.#sql.exec('DELETE FROM chunk_terms WHERE rowid = ?', row.rowid);
         this.#sql.exec('DELETE FROM chunks WHERE rowid = ?', row.rowid);
+        this.#latent.removed(row.rowid);
         terms -= row.terms;
       }
       const document = this.#sql
@@ -257,6 +264,7 @@ export class LexicalIndexDO extends DurableObject<unknown> {
       heading.join(' '),
       bodyTerms,
     );
+    this.#latent.added(rowid, analysed);
     return { terms, body: bodyTerms };
   }
 
@@ -292,6 +300,14 @@ export class LexicalIndexDO extends DurableObject<unknown> {
       documentFrequency[term] = n;
     }
     return { chunks, averageTerms: chunks === 0 ? 0 : this.#totalTerms() / chunks, documentFrequency };
+  }
+
+  /** Whether the chunk's metadata passes the filter (read only when a filter needs it). */
+  #accepts(rowid: number, filter: NonNullable<LexicalSearchOptions['filter']>): boolean {
+    const row = this.#sql
+      .exec<{ metadata: string }>('SELECT metadata FROM chunks WHERE rowid = ?', rowid)
+      .toArray()[0];
+    return row !== undefined && matchesFilter(JSON.parse(row.metadata) as VectorMetadata, filter);
   }
 
   #count(): number {

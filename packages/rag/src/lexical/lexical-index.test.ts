@@ -7,6 +7,7 @@ import { deleteDocument, getDocument, ingestDocuments } from '../ingest/index.ts
 import { retrieve } from '../retrieval/index.ts';
 import { RETRIEVAL_MODES } from '@aigw/rag/settings';
 import type { TenantScope } from '../scope/index.ts';
+import { LATENT_OPTIONS } from './latent-store.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import type { IndexedChunk } from './types.ts';
 
@@ -196,10 +197,17 @@ describe('size bound', () => {
     const maxChunks = 5000;
     for (let doc = 0; doc < 50; doc += 1)
       await index.replaceDocument(`doc-${doc}`, chunksOf(doc, 100), maxChunks);
+    // A search that asks for the latent list builds the latent model (from a sample of 2,048
+    // chunks) and gives every chunk its vector: the bound includes them.
+    await index.search('timeout proxy', { limit: 100, latent: true });
     const full = await index.describe();
     expect(full).toMatchObject({ chunks: 5000, documents: 50 });
-    // Text, metadata, analysed terms and the two FTS5 indexes (chunks and whole documents, with
-    // positions): under 6 KiB for a chunk
+    expect(full.latent.terms).toBeGreaterThan(0);
+    expect(full.latent.terms).toBeLessThanOrEqual(LATENT_OPTIONS.maxTerms);
+    expect(full.latent.dimensions).toBeGreaterThan(0);
+    expect(full.latent.dimensions).toBeLessThanOrEqual(LATENT_OPTIONS.dimensions);
+    // Text, metadata, analysed terms, the two FTS5 indexes (chunks and whole documents, with
+    // positions) and the latent model and vectors: under 6 KiB for a chunk
     // of ~1.2 KB of text (docs/search.md), so the default 100,000 chunks stay under ~600 MB.
     expect(full.bytes / full.chunks).toBeLessThan(6 * 1024);
     console.log(

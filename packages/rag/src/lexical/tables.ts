@@ -39,6 +39,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The latent semantic model (latent-store.ts): term vectors in blocks of terms, and one
+    // vector per chunk, keyed by the chunk's rowid and deleted with it.
+    version: 2,
+    sql: `
+      CREATE TABLE latent_terms (
+        block INTEGER PRIMARY KEY,
+        terms TEXT NOT NULL,
+        idf BLOB NOT NULL,
+        vectors BLOB NOT NULL,
+        dimensions INTEGER NOT NULL
+      );
+      CREATE TABLE latent_chunks (rowid INTEGER PRIMARY KEY, vector BLOB NOT NULL);
+    `,
+  },
 ];
 
 // Row shapes are `type`s: SqlStorage needs an index signature, which interfaces do not get.

@@ -18,6 +18,8 @@ export interface LexicalSearchOptions {
   limit: number;
   /** A filter already mapped onto stored metadata (see `scopeFilter`). */
   filter?: MetadataFilter | undefined;
+  /** Also rank chunks by latent semantic similarity (`latent`; hybrid retrieval). */
+  latent?: boolean | undefined;
 }
 
 export interface LexicalHit {
@@ -36,6 +38,11 @@ export interface LexicalSearchResult {
    * a filter: filters apply to chunks.
    */
   documents: string[];
+  /**
+   * Chunks by cosine similarity with the query in the tenant's latent semantic model, best first
+   * (empty unless asked for, or without a model); `score` is that cosine.
+   */
+  latent: LexicalHit[];
 }
 
 /** The tenant's corpus statistics for a set of terms, for scoring passages after retrieval. */
@@ -61,4 +68,6 @@ export interface LexicalIndexStats {
   documents: number;
   /** The object's SQLite database size, in bytes. */
   bytes: number;
+  /** The latent semantic model: vocabulary and dimensions (0 and 0 before one is built). */
+  latent: { terms: number; dimensions: number };
 }

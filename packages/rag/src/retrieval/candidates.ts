@@ -5,7 +5,7 @@ import { VECTORIZE_LIMITS, type MetadataFilter, type TenantVectorIndex } from '.
 import type { DocumentEvidence, FusedCandidate, RankedList } from './fusion.ts';
 import { passageText, toPassage, type Passage } from './passage.ts';
 
-/** Candidates from each retriever: BM25 hits and vector matches. */
+/** Candidates from each retriever: BM25 hits, vector matches and latent matches. */
 export const CANDIDATE_POOL = VECTORIZE_LIMITS.maxTopK;
 
 interface Tenant {
@@ -20,6 +20,8 @@ export interface Candidates {
   documents: DocumentEvidence;
   /** Cosine similarity of each vector candidate. */
   cosine: Map<string, number>;
+  /** Cosine similarity in the latent semantic model of each latent candidate (hybrid mode). */
+  latent: Map<string, number>;
 }
 
 /**
@@ -34,8 +36,9 @@ export async function gatherCandidates(
 ): Promise<Candidates> {
   const { query, mode, filter } = request;
   const withFilter = filter === undefined ? {} : { filter };
+  const latent = mode === 'hybrid' && deps.settings.latent;
   const [lexical, vector] = await Promise.all([
-    mode === 'vector' ? undefined : tenant.lexical.search(query, { limit: CANDIDATE_POOL, filter }),
+    mode === 'vector' ? undefined : tenant.lexical.search(query, { limit: CANDIDATE_POOL, filter, latent }),
     mode === 'lexical'
       ? undefined
       : deps.embedder.embed([query]).then(([values]) =>
@@ -53,6 +56,14 @@ export async function gatherCandidates(
     ranked.push(lexical.hits);
     for (const hit of lexical.hits) documentOf.set(hit.id, hit.documentId);
   }
+  const latentScores = new Map<string, number>();
+  if (lexical && lexical.latent.length > 0) {
+    ranked.push(lexical.latent);
+    for (const hit of lexical.latent) {
+      latentScores.set(hit.id, hit.score);
+      documentOf.set(hit.id, hit.documentId);
+    }
+  }
   const cosine = new Map<string, number>();
   if (vector) {
     ranked.push(vector.matches);
@@ -65,7 +76,7 @@ export async function gatherCandidates(
   // Document-level evidence joins the chunk lists only in hybrid mode: lexical and vector modes
   // stay what their names say.
   const rankedDocuments = mode === 'hybrid' ? (lexical?.documents ?? []) : [];
-  return { ranked, documents: { ranked: rankedDocuments, documentOf }, cosine };
+  return { ranked, documents: { ranked: rankedDocuments, documentOf }, cosine, latent: latentScores };
 }
 
 /**

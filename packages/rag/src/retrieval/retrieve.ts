@@ -95,7 +95,14 @@ export async function retrieve(
   const { passages: loaded, analysed, stats } = await loadPassages(tenant, fused, terms, lists.cosine);
   const scored = loaded.map((passage) => ({
     ...passage,
-    score: relevance(mode, passage, terms, analysed.get(passage.id) ?? [], stats),
+    score: relevance(
+      mode,
+      passage,
+      terms,
+      analysed.get(passage.id) ?? [],
+      stats,
+      lists.latent.get(passage.id),
+    ),
   }));
   const kept = scored.filter((passage) => passage.score >= deps.settings.scoreFloor);
   const reranker = deps.settings.rerank ? deps.reranker : undefined;
@@ -142,9 +149,10 @@ function relevance(
   terms: readonly string[],
   passageTerms: readonly string[],
   stats: CorpusStats,
+  latent: number | undefined,
 ): number {
   const lexical = coverage(terms, passageTerms, stats);
   if (mode === 'lexical') return lexical;
   if (mode === 'vector') return passage.vectorScore ?? 0;
-  return Math.max(passage.vectorScore ?? 0, lexical);
+  return Math.max(passage.vectorScore ?? 0, lexical, latent ?? 0);
 }

@@ -74,6 +74,12 @@ export const ragSettingsSchema = z
       .describe(
         'How hybrid retrieval merges its candidate lists (BM25 chunks, vectors, whole documents): weighted (normalised scores) or rrf (reciprocal rank).',
       ),
+    latent: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Hybrid retrieval also ranks chunks by latent semantic similarity, from a model of the tenant's own corpus (finds passages worded differently from the question).",
+      ),
     rerank: z
       .boolean()
       .default(true)

@@ -337,8 +337,34 @@ class ChunkStream implements AsyncIterator<ChatEvent> {
   }
 }
 
-/** A whole relayed stream read at once (`RawChatStream.read`). */
+/** Characters at the end of a relayed stream read for its summary: its finish, usage and `[DONE]`. */
+const RELAY_TAIL_CHARS = 4096;
+
+/**
+ * A whole relayed stream's summary (`RawChatStream.read`). The client had the answer from the
+ * runtime; the accounting needs only how it ended: the finish and the usage, which OpenAI streams
+ * send last. So only the last events are parsed, not the whole answer a second time, and the
+ * summary then holds no text deltas. Every event is read, as `readEvents` does, when the end does
+ * not say it all: no usage there (the tokens are then estimated from the text), a tool call (its
+ * arguments arrive in pieces) or an error the stream reported.
+ */
 function readWhole(text: string, providerName: string): RawChatSummary {
+  // Only a key or a value can contain these with their quotes: answer text has them escaped.
+  if (text.length > RELAY_TAIL_CHARS && !text.includes('"error"') && !text.includes('"tool_calls"')) {
+    // A blank line ends an event, so what follows the first one in the window is whole events.
+    const boundary = text.indexOf('\n\n', text.length - RELAY_TAIL_CHARS);
+    if (boundary !== -1) {
+      const tail = readEvents(text.slice(boundary + 2), providerName);
+      if (tail.finished && tail.events.some((event) => event.type === 'usage')) {
+        return { ...tail, events: tail.events.filter((event) => event.type !== 'delta') };
+      }
+    }
+  }
+  return readEvents(text, providerName);
+}
+
+/** Every event of a relayed stream's text (or of its end). */
+function readEvents(text: string, providerName: string): RawChatSummary {
   const reader = new ChunkReader(providerName);
   const events: ChatEvent[] = [];
   let error: Error | undefined;
