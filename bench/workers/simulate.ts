@@ -6,9 +6,14 @@
  * through the gateway's own code for it: checkLimits (tenant and key rates), holdBudgets (the
  * tenant's token budget), the hold settled with the tokens the "model" used, a usage event.
  *
- * Every object call crosses a wrapper that counts it per object and second and holds it `rttMs`
- * (a round trip to an object in another location). Isolates die on schedule (`crashes`), holding
- * whatever they hold; a new one takes their place.
+ * Time is simulated (`SimClock`): the isolates, the objects (each call carries `now`) and every wait
+ * run on one clock that advances only once everything runnable has run and every object call has
+ * answered. So a run gives the same counts on a busy machine as on an idle one, and 10,000
+ * requests a second need not be served in real time by one workerd thread on a small machine.
+ * The objects are real; their own service time is not on the simulated clock (it is measured in
+ * real time and reported beside it). Every object call crosses a wrapper that counts it per object
+ * and simulated second and holds it `rttMs` (a round trip to an object in another location).
+ * Isolates die on schedule (`crashes`), holding whatever they hold; a new one takes their place.
  */
 import {
   budgetObjectName,
@@ -70,12 +75,86 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Calls per object and second of the run, counted where they cross the binding. */
+/** Real (wall-clock) time, for what the simulated clock does not cover. */
+const realYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * The simulation's clock: `sleep` queues a wake-up at a whole simulated millisecond; `run` lets
+ * everything runnable run (microtasks, and object calls until they answer, in real time), then
+ * moves the clock to the next wake-up and wakes everything due then.
+ */
+class SimClock {
+  now: number;
+  #queue: { at: number; wake: () => void }[] = [];
+  #io = 0;
+  #idle: (() => void) | undefined;
+
+  constructor(start: number) {
+    this.now = start;
+  }
+
+  sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const at = this.now + Math.max(0, Math.ceil(ms));
+      // Kept sorted by time; wake-ups of one millisecond keep their order.
+      let i = this.#queue.length;
+      while (i > 0 && (this.#queue[i - 1]?.at ?? 0) > at) i--;
+      this.#queue.splice(i, 0, { at, wake: resolve });
+    });
+
+  /** A real call the clock must wait for before it moves. */
+  track<T>(call: Promise<T>): Promise<T> {
+    this.#io++;
+    return call.finally(() => {
+      this.#io--;
+      if (this.#io === 0) this.#idle?.();
+    });
+  }
+
+  /** Runs until `done` settles. */
+  async run(done: Promise<unknown>): Promise<void> {
+    const state = { finished: false };
+    void done.finally(() => {
+      state.finished = true;
+    });
+    for (;;) {
+      await this.#settle();
+      if (state.finished) break;
+      const next = this.#queue[0];
+      if (next === undefined) {
+        // Nothing scheduled and nothing in flight: something waits on a real timer.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      this.now = next.at;
+      let due = 0;
+      while ((this.#queue[due]?.at ?? Infinity) <= this.now) due++;
+      for (const item of this.#queue.splice(0, due)) item.wake();
+    }
+  }
+
+  /** Until no microtask is left and no object call is out. */
+  async #settle(): Promise<void> {
+    for (;;) {
+      await realYield();
+      if (this.#io === 0) return;
+      await new Promise<void>((resolve) => {
+        this.#idle = resolve;
+      });
+      this.#idle = undefined;
+    }
+  }
+}
+
+/** Calls per object and simulated second of the run, counted where they cross the binding. */
 class CallCounter {
   readonly perObject = new Map<string, number[]>();
   /** Calls per `object method`, for the breakdown. */
   readonly perMethod = new Map<string, number>();
+  /** Real time each object call took to answer (the objects' own service time, plus workerd's). */
+  readonly realMs: number[] = [];
   constructor(
+    readonly clock: SimClock,
     readonly started: number,
     readonly rttMs: number,
   ) {}
@@ -84,7 +163,8 @@ class CallCounter {
     kind: string,
     namespace: DurableObjectNamespace<T>,
   ): DurableObjectNamespace<T> {
-    const counter = this;
+    const call = (object: string, method: string, run: () => Promise<unknown>) =>
+      this.#call(`${kind} ${object}`, `${kind} ${method}`, run);
     return new Proxy(namespace, {
       get(target, prop) {
         if (prop !== 'getByName') {
@@ -101,13 +181,8 @@ class CallCounter {
             {
               get(_t, method) {
                 if (typeof method !== 'string' || method === 'then') return undefined;
-                return async (...args: unknown[]) => {
-                  counter.#count(`${kind} ${name}`);
-                  const key = `${kind} ${method}`;
-                  counter.perMethod.set(key, (counter.perMethod.get(key) ?? 0) + 1);
-                  if (counter.rttMs > 0) await new Promise((resolve) => setTimeout(resolve, counter.rttMs));
-                  return await stub[method]?.(...args);
-                };
+                return (...args: unknown[]) =>
+                  call(name, method, () => Promise.resolve(stub[method]?.(...args)));
               },
             },
           );
@@ -116,8 +191,20 @@ class CallCounter {
     });
   }
 
+  async #call(object: string, method: string, run: () => Promise<unknown>): Promise<unknown> {
+    this.#count(object);
+    this.perMethod.set(method, (this.perMethod.get(method) ?? 0) + 1);
+    if (this.rttMs > 0) await this.clock.sleep(this.rttMs);
+    const began = performance.now();
+    try {
+      return await this.clock.track(run());
+    } finally {
+      this.realMs.push(performance.now() - began);
+    }
+  }
+
   #count(object: string): void {
-    const second = Math.floor((Date.now() - this.started) / 1000);
+    const second = Math.floor((this.clock.now - this.started) / 1000);
     const seconds = this.perObject.get(object) ?? [];
     seconds[second] = (seconds[second] ?? 0) + 1;
     this.perObject.set(object, seconds);
@@ -133,7 +220,9 @@ async function simulate(env: SimEnv, input: SimInput) {
   const random = prng(input.seed);
   const tenantId = `sim${input.rate}${Date.now().toString(36)}${Math.floor(random() * 1e6).toString(36)}`;
   const started = Date.now();
-  const calls = new CallCounter(started, input.rttMs);
+  const wallStart = performance.now();
+  const clock = new SimClock(started);
+  const calls = new CallCounter(clock, started, input.rttMs);
   const limiters = calls.wrap('limiter', env.RATE_LIMITER);
   const budgets = calls.wrap('budget', env.BUDGET);
   const usage = calls.wrap('usage', env.USAGE_STORE);
@@ -164,8 +253,13 @@ async function simulate(env: SimEnv, input: SimInput) {
   };
   type Isolate = { leases: IsolateLeases; batcher: UsageBatcher; alive: boolean };
   const isolate = (): Isolate => ({
-    leases: new IsolateLeases({ log: () => undefined }),
-    batcher: new UsageBatcher({ log: () => undefined }),
+    leases: new IsolateLeases({
+      log: () => undefined,
+      clock: () => clock.now,
+      sleep: clock.sleep,
+      sendClock: true,
+    }),
+    batcher: new UsageBatcher({ log: () => undefined, sleep: clock.sleep }),
     alive: true,
   });
   const isolates = Array.from({ length: input.isolates }, isolate);
@@ -188,30 +282,38 @@ async function simulate(env: SimEnv, input: SimInput) {
   const request = async (at: Isolate, arrived: number) => {
     stats.offered++;
     const decision = await checkLimits(limiters, { tenantId, keyId: 'app' }, settings, {
+      now: clock.now,
       leases: { rates: at.leases.rates, background: keep },
     });
     if (!decision.allowed) {
       stats.refusedRate++;
-      stats.addedMs.push(Date.now() - arrived);
+      stats.addedMs.push(clock.now - arrived);
       return;
     }
     stats.admitted++;
     const held = await holdBudgets(
       budgets,
-      { tenantId, keyId: 'app', reservationId: `rsv_${stats.offered}`, tokens: NEED_TOKENS, usd: 0 },
+      {
+        tenantId,
+        keyId: 'app',
+        reservationId: `rsv_${stats.offered}`,
+        tokens: NEED_TOKENS,
+        usd: 0,
+        now: clock.now,
+      },
       settings.budgets,
       [],
       settings.mode === 'leased'
         ? { leases: at.leases.budgets, settings: settings.lease, background: keep }
         : undefined,
     );
-    stats.addedMs.push(Date.now() - arrived);
+    stats.addedMs.push(clock.now - arrived);
     if (!held.ok) {
       stats.refusedBudget++;
       return;
     }
     const used = USED_MIN + Math.floor(random() * USED_SPAN);
-    await new Promise((resolve) => setTimeout(resolve, CALL_MIN_MS + random() * CALL_SPAN_MS));
+    await clock.sleep(CALL_MIN_MS + random() * CALL_SPAN_MS);
     // The model answered: its tokens are spent whether or not this isolate lives to report them.
     stats.spentTokens += used;
     if (!at.alive) {
@@ -228,7 +330,7 @@ async function simulate(env: SimEnv, input: SimInput) {
       model: 'sim/model',
       inputTokens: Math.floor(used / 2),
       outputTokens: used - Math.floor(used / 2),
-      latencyMs: Date.now() - arrived,
+      latencyMs: clock.now - arrived,
     };
     at.batcher.record(usage, event, keep);
   };
@@ -240,53 +342,57 @@ async function simulate(env: SimEnv, input: SimInput) {
   const end = started + input.seconds * 1000;
   let last = started;
   let carry = 0;
-  // How late each tick wakes: the simulation's own load on workerd, which the added latency
-  // includes (objects and isolates share one workerd thread here, unlike in production).
-  const lateMs: number[] = [];
-  while (Date.now() < end) {
-    const asleep = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-    const now = Date.now();
-    lateMs.push(Math.max(0, now - asleep - TICK_MS));
-    carry += (input.rate * (Math.min(now, end) - last)) / 1000;
-    last = Math.min(now, end);
-    const arrivals = Math.floor(carry);
-    carry -= arrivals;
-    for (let i = 0; i < arrivals; i++) {
-      const at = isolates[Math.floor(random() * isolates.length)] ?? isolates[0];
-      if (at === undefined) break;
-      const work = request(at, now).catch(() => {
-        stats.failed++;
-      });
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
+  const drive = async () => {
+    while (clock.now < end) {
+      await clock.sleep(TICK_MS);
+      const now = clock.now;
+      carry += (input.rate * (Math.min(now, end) - last)) / 1000;
+      last = Math.min(now, end);
+      const arrivals = Math.floor(carry);
+      carry -= arrivals;
+      for (let i = 0; i < arrivals; i++) {
+        const at = isolates[Math.floor(random() * isolates.length)] ?? isolates[0];
+        if (at === undefined) break;
+        const work = request(at, now).catch(() => {
+          stats.failed++;
+        });
+        inFlight.add(work);
+        void work.finally(() => inFlight.delete(work));
+      }
+      while (crashAt.length > 0 && (crashAt[0] ?? Infinity) <= now) {
+        crashAt.shift();
+        // The worst moment: the isolate with the most spend it has not reported yet.
+        let worst = 0;
+        isolates.forEach((candidate, index) => {
+          const lost = candidate.leases.budgets.unreported(budgetName).tokens;
+          const current = isolates[worst]?.leases.budgets.unreported(budgetName).tokens ?? 0;
+          if (lost > current) worst = index;
+        });
+        const dying = isolates[worst];
+        if (dying === undefined) continue;
+        stats.lostTokens += dying.leases.budgets.unreported(budgetName).tokens;
+        stats.lostUsageEvents += dying.batcher.pending();
+        dying.alive = false;
+        dying.leases.halt();
+        dying.batcher.halt();
+        isolates[worst] = isolate();
+        stats.crashes++;
+      }
     }
-    while (crashAt.length > 0 && (crashAt[0] ?? Infinity) <= now) {
-      crashAt.shift();
-      // The worst moment: the isolate with the most spend it has not reported yet.
-      let worst = 0;
-      isolates.forEach((candidate, index) => {
-        const lost = candidate.leases.budgets.unreported(budgetName).tokens;
-        const current = isolates[worst]?.leases.budgets.unreported(budgetName).tokens ?? 0;
-        if (lost > current) worst = index;
-      });
-      const dying = isolates[worst];
-      if (dying === undefined) continue;
-      stats.lostTokens += dying.leases.budgets.unreported(budgetName).tokens;
-      stats.lostUsageEvents += dying.batcher.pending();
-      dying.alive = false;
-      dying.leases.halt();
-      dying.batcher.halt();
-      isolates[worst] = isolate();
-      stats.crashes++;
-    }
-  }
-  const elapsedS = (Date.now() - started) / 1000;
-  await Promise.all(inFlight);
-  // Reports and usage batches still due, then every live isolate's final report.
-  await Promise.all(background);
-  for (const at of isolates) await at.leases.budgets.flush();
-  await Promise.all(background);
+    const elapsedS = (clock.now - started) / 1000;
+    await Promise.all(inFlight);
+    // Reports and usage batches still due, then every live isolate's final report.
+    await Promise.all(background);
+    for (const at of isolates) await at.leases.budgets.flush();
+    await Promise.all(background);
+    return elapsedS;
+  };
+  const elapsedS = await (async () => {
+    const driving = drive();
+    await clock.run(driving);
+    return await driving;
+  })();
+  const wallS = (performance.now() - wallStart) / 1000;
   const booked = await env.BUDGET.getByName(budgetName).usage({
     tenantId,
     limits: settings.budgets.tenant ?? {},
@@ -295,10 +401,11 @@ async function simulate(env: SimEnv, input: SimInput) {
   const allowed = burst + limitPerSecond * elapsedS;
   const added = stats.addedMs.sort((a, b) => a - b);
   const objects = [...calls.perObject.entries()].map(([object, seconds]) => {
-    const full = Array.from(seconds, (n) => n ?? 0);
+    const full = Array.from(seconds, (n: number | undefined) => n ?? 0);
     return {
       object,
       maxPerSecond: Math.max(0, ...full),
+      perSecond: full,
       meanPerSecond: full.reduce((a, b) => a + b, 0) / Math.max(1, elapsedS),
       total: full.reduce((a, b) => a + b, 0),
     };
@@ -330,8 +437,9 @@ async function simulate(env: SimEnv, input: SimInput) {
     lostTokens: stats.lostTokens,
     lostUsageEvents: stats.lostUsageEvents,
     crashes: stats.crashes,
-    tickLateMs: (() => {
-      const sorted = lateMs.sort((a, b) => a - b);
+    wallS,
+    objectCallRealMs: (() => {
+      const sorted = calls.realMs.sort((a, b) => a - b);
       return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
     })(),
     addedLatencyMs: { p50: percentile(added, 50), p99: percentile(added, 99), max: added.at(-1) ?? NaN },

@@ -18,6 +18,8 @@ export interface UsageBatcherOptions {
   maxBatch?: number;
   /** Where a write that failed is reported (it never fails a request). */
   log?: (entry: Record<string, unknown>) => void;
+  /** Waits `ms` (default a timer); the simulation passes its own clock's. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -35,11 +37,13 @@ export class UsageBatcher {
   readonly maxBatch: number;
   readonly #log: (entry: Record<string, unknown>) => void;
   readonly #batches = new Map<string, Batch>();
+  readonly #sleep: ((ms: number) => Promise<void>) | undefined;
   #halted = false;
 
   constructor(options: UsageBatcherOptions = {}) {
     this.flushMs = options.flushMs ?? USAGE_FLUSH_MS;
     this.maxBatch = options.maxBatch ?? USAGE_MAX_BATCH;
+    this.#sleep = options.sleep;
     this.#log =
       options.log ??
       ((entry) => {
@@ -66,6 +70,12 @@ export class UsageBatcher {
         if (this.#batches.get(event.tenantId) === batch) this.#batches.delete(event.tenantId);
         resolve();
       };
+      if (this.#sleep !== undefined) {
+        // No timer to clear: closing twice changes nothing.
+        void this.#sleep(this.flushMs).then(close);
+        batch.release = close;
+        return;
+      }
       const timer = setTimeout(close, this.flushMs);
       batch.release = () => {
         clearTimeout(timer);

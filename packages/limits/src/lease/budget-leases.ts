@@ -272,7 +272,8 @@ export class BudgetLeases {
     if (lease.reportScheduled || target === undefined || this.#halted) return;
     lease.reportScheduled = true;
     target.background(
-      new Promise((resolve) => setTimeout(resolve, target.settings.reportMs))
+      this.#context
+        .sleep(target.settings.reportMs)
         .then(() => {
           lease.reportScheduled = false;
           return this.#report(lease, true);

@@ -2,6 +2,8 @@
 export interface LeaseContext {
   /** ms since the epoch. */
   clock: () => number;
+  /** Waits `ms` by `clock` (the time between a budget lease's reports). */
+  sleep: (ms: number) => Promise<void>;
   /** A new lease id: server-made, unique per isolate and object. */
   newId: () => string;
   /** A background failure (a top-up or a report that did not reach its object). */
@@ -20,6 +22,7 @@ export const DEFAULT_MAX_LEASED_KEYS = 10_000;
 export function defaultLeaseContext(overrides: Partial<LeaseContext> = {}): LeaseContext {
   return {
     clock: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     newId: () => `lse_${crypto.randomUUID().replaceAll('-', '')}`,
     log: (message, object, error) => {
       console.warn(

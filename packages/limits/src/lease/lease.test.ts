@@ -122,6 +122,83 @@ describe('request leases', () => {
     await w.settled();
     expect(later).toBe(20);
   });
+  it('at the limit, books an isolate its turn: the units wait for their time and the bucket holds', async () => {
+    const tenantId = newTenant();
+    const stub = env.RATE_LIMITER.getByName(rateLimiterName(tenantId, 'tenant', tenantId));
+    // 600 a minute: one unit every 100 ms, burst 10.
+    const call = { tenantId, rate: 600, burst: 10, used: 0, now: NOON };
+    expect(await stub.lease({ ...call, leaseId: 'lse_a', hold: 10 })).toMatchObject({
+      units: 10,
+      validFrom: null,
+    });
+    // The bucket is empty: 4 units conform from 400 ms on, within the 1 s this isolate will wait.
+    expect(await stub.lease({ ...call, leaseId: 'lse_b', hold: 4, min: 2, wait: 1_000 })).toMatchObject({
+      units: 4,
+      granted: 4,
+      validFrom: NOON + 400,
+      retryAt: null,
+    });
+    // The next turn would be at 800 ms, past the 300 ms this one waits: refused with a time instead.
+    const refused = await stub.lease({ ...call, leaseId: 'lse_c', hold: 4, min: 2, wait: 300 });
+    expect(refused).toMatchObject({ units: 0, granted: 0, validFrom: null });
+    expect(refused.retryAt).toBeGreaterThan(NOON);
+
+    // Through two isolates: whatever they do, admitted ≤ burst + elapsed / 100 ms at every moment.
+    const other = newTenant();
+    const w = world();
+    const limits = settings({ mode: 'leased', rates: { tenant: { rate: 600, burst: 10 } } });
+    const [x, y] = [w.isolate(), w.isolate()];
+    let admitted = 0;
+    let admittedY = 0;
+    const check = async (isolate: IsolateLeases) => {
+      const decision = await checkLimits(env.RATE_LIMITER, { tenantId: other }, limits, {
+        leases: { rates: isolate.rates, background: w.background },
+      });
+      if (decision.allowed) admitted++;
+      if (decision.allowed && isolate === y) admittedY++;
+      await w.settled();
+      expect(admitted).toBeLessThanOrEqual(10 + Math.floor((w.clock.now - NOON) / 100));
+      return decision;
+    };
+    for (let i = 0; i < 14; i++) await check(x);
+    expect(admitted).toBe(10);
+    // Y's first call books its turn: refused now, with a time to come back, and admitted then.
+    const early = await check(y);
+    expect(early.allowed).toBe(false);
+    expect(early.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    for (let t = 50; t <= 1_000; t += 50) {
+      w.clock.now = NOON + t;
+      await check(x);
+      await check(y);
+    }
+    // Y got its turn; together they used the second's refill, but for units left in a lease.
+    expect(admittedY).toBeGreaterThan(0);
+    expect(admitted).toBeGreaterThanOrEqual(18);
+  });
+
+  it("keeps tenants' leases apart, also under a guessed lease id", async () => {
+    const [a, b] = [newTenant(), newTenant()];
+    const objectOfA = env.RATE_LIMITER.getByName(rateLimiterName(a, 'tenant', a));
+    const call = { rate: 60, burst: 10, leaseId: 'lse_shared', used: 0, hold: 4, now: NOON };
+    expect(await objectOfA.lease({ ...call, tenantId: a })).toMatchObject({ units: 4 });
+    // B cannot reach A's object, even with A's lease id (awaited with `.then`: vitest's `rejects`
+    // leaves the RPC promise's rejection unhandled)...
+    const error = await objectOfA.lease({ ...call, tenantId: b }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(String(error)).toMatch(/other than its own/);
+    // ...and the same id in B's own object is a new lease of B's bucket, holding none of A's units.
+    const objectOfB = env.RATE_LIMITER.getByName(rateLimiterName(b, 'tenant', b));
+    expect(await objectOfB.lease({ ...call, tenantId: b, hold: 0 })).toMatchObject({
+      units: 0,
+      remaining: 10,
+    });
+    expect(await objectOfA.lease({ ...call, tenantId: a, hold: 4 })).toMatchObject({
+      units: 4,
+      remaining: 6,
+    });
+  });
 });
 
 describe('budget leases', () => {
@@ -178,6 +255,32 @@ describe('budget leases', () => {
     await stub.lease(report);
     await stub.lease(report);
     expect((await stub.usage({ tenantId, limits, now: NOON })).tokensPerDay.used).toBe(420);
+  });
+
+  it('covers a crowd waiting on one lease call: none of them falls back to an exact reservation', async () => {
+    const tenantId = newTenant();
+    const w = world();
+    const isolate = w.isolate();
+    const name = budgetObjectName(tenantId);
+    const limits = { tokensPerDay: 1_000_000 };
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        isolate.budgets.hold(
+          env.BUDGET,
+          name,
+          tenantId,
+          limits,
+          need(400),
+          { ...lease, tokens: 100_000 },
+          w.background,
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o.ok === true)).toHaveLength(40);
+    const usage = await budgetStub(env.BUDGET, tenantId).usage({ tenantId, limits, now: w.clock.now });
+    // One lease holds them all (40 × 400 and room ahead), and no reservation of its own.
+    expect(usage.tokensPerDay.reserved).toBeGreaterThanOrEqual(16_000);
+    expect(usage.tokensPerDay.reserved).toBeLessThanOrEqual(100_000);
   });
 
   it('never holds more than the budget across isolates, and refuses what does not fit', async () => {

@@ -26,6 +26,13 @@ export interface RateLeaseInput {
    * extra steps).
    */
   min: number;
+  /**
+   * When fewer than `min` units are available now, grant the whole want anyway if it becomes
+   * spendable within this many ms: the units are charged now and may be spent from `validFrom`
+   * (when admitting them all conforms to the bucket). One call books the isolate's turn instead
+   * of a refusal now and a second call at its turn. 0: refuse instead.
+   */
+  wait?: number;
 }
 
 export interface RateLeaseDecision {
@@ -39,8 +46,10 @@ export interface RateLeaseDecision {
   /** Units the bucket still has beyond every lease, after this call. */
   remaining: number;
   resetSeconds: number;
-  /** The isolate got nothing it asked for and holds nothing: when `min` units will be available. */
+  /** The isolate got nothing it asked for: when `min` units will be available. */
   refusedUntil: number | null;
+  /** The units granted by this call may be spent only from then (a booked turn); null: now. */
+  validFrom: number | null;
 }
 
 const EPSILON_MS = 1e-6;
@@ -57,10 +66,21 @@ export function rateLease(tat: number | undefined, now: number, input: RateLease
   const available = Math.max(0, Math.floor((tolerance - (base - now)) / interval + EPSILON_MS));
   const want = input.hold - units;
   let granted = Math.min(want, available);
-  if (want > 0 && granted < Math.min(input.min, want)) granted = 0;
+  let validFrom: number | null = null;
+  if (want > 0 && granted < Math.min(input.min, want)) {
+    granted = 0;
+    // All `want` units conform once base + want · T − τ has passed.
+    const from = Math.max(now, base + want * interval - tolerance);
+    if ((input.wait ?? 0) > 0 && from - now <= (input.wait ?? 0)) {
+      granted = want;
+      validFrom = Math.ceil(from);
+    }
+  }
   base += granted * interval;
   units += granted;
-  const refused = want > 0 && granted === 0 && units === 0;
+  // Nothing granted is a refusal even to a lease with units left: it spends them, then waits for
+  // its turn instead of asking again (at a bucket's limit, a failed top-up per lease doubled the calls).
+  const refused = want > 0 && granted === 0;
   const needed = Math.max(1, Math.min(input.min, want));
   return {
     tat: base,
@@ -71,5 +91,6 @@ export function rateLease(tat: number | undefined, now: number, input: RateLease
     resetSeconds: Math.ceil((base - now) / 1000),
     // The bucket holds `needed` units again once base + needed · T − τ has passed.
     refusedUntil: refused ? Math.max(now + 1, base + needed * interval - tolerance) : null,
+    validFrom,
   };
 }

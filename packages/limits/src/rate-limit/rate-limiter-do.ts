@@ -41,6 +41,8 @@ export const rateLeaseInputSchema = z.object({
   hold: z.int().min(0).max(1_000_000),
   /** Grant nothing unless at least this many units are available (default 1). */
   min: z.int().min(1).optional(),
+  /** Book a turn up to this many ms ahead rather than refuse (see `RateLeaseInput.wait`). */
+  wait: z.int().min(0).max(60_000).optional(),
   now: z.number().int().nonnegative().optional(),
 });
 export type RateLeaseInput = z.infer<typeof rateLeaseInputSchema>;
@@ -49,8 +51,12 @@ export interface RateLeaseResult extends RateLimitResult {
   leaseId: string;
   /** Unspent units the lease holds after this call: what the isolate may admit on its own. */
   units: number;
-  /** Refused (no unit held): ask again at this time, ms since the epoch; null otherwise. */
+  /** Refused (nothing granted): ask again at this time, ms since the epoch; null otherwise. */
   retryAt: number | null;
+  /** Units this call granted. */
+  granted: number;
+  /** The units this call granted may be spent only from then (a booked turn); null: now. */
+  validFrom: number | null;
 }
 
 type LeaseRow = { granted: number; used: number };
@@ -135,6 +141,7 @@ export class RateLimiterDO extends DurableObject<Env> {
       unspent,
       hold: input.hold,
       min: input.min ?? 1,
+      wait: input.wait ?? 0,
     });
     this.#write(input.tenantId, decision.tat);
     sql.exec(
@@ -156,6 +163,8 @@ export class RateLimiterDO extends DurableObject<Env> {
       leaseId: input.leaseId,
       units: decision.units,
       retryAt,
+      granted: decision.granted,
+      validFrom: decision.validFrom,
       allowed: decision.units > 0,
       limit: decision.limit,
       remaining: decision.remaining,
