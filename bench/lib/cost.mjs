@@ -23,13 +23,13 @@ import { BENCH_MODEL, benchApiKey, keyHash } from './workers.mjs';
 
 /**
  * Workers Paid list prices in USD, beyond the monthly amounts the plan includes (10 M requests,
- * 30 M CPU-ms, 1 M Durable Object requests, 10 M KV reads, 1 M KV writes). Checked 2026-12-08
+ * 30 M CPU-ms, 1 M Durable Object requests, 10 M KV reads, 1 M KV writes). Checked 2026-12-07
  * against developers.cloudflare.com (workers/platform/pricing, durable-objects/platform/pricing,
  * kv/platform/pricing). Durable Object duration ($12.50 per million GB-s) and SQLite rows
  * read/written are billed too and are not in the figures: both grow with the same calls.
  */
 export const PRICES = {
-  checked: '2026-12-08',
+  checked: '2026-12-07',
   requestPerM: 0.3,
   cpuMsPerM: 0.02,
   durableObjectRequestPerM: 0.15,

@@ -22,6 +22,10 @@ export interface SimRun {
   crashes: number;
   failed: number;
   addedLatencyMs: { p50: number; p99: number; max: number };
+  /** Real seconds the run took, and real time an object call took to answer (not simulated). */
+  wallS: number;
+  objectCallRealMs: { p50: number; p99: number };
+  callsByMethod: Record<string, number>;
   objects: { object: string; maxPerSecond: number; meanPerSecond: number; total: number }[];
   maxObjectCallsPerSecond: number;
 }
@@ -112,7 +116,17 @@ export function renderSimulation(runs: readonly SimRun[]): string {
       int(object.total),
     ]);
   }
-  const lines = [table(rows), '', table(objectRows)];
+  const lines = [table(rows), ''];
+  for (const run of runs) {
+    const methods = Object.entries(run.callsByMethod)
+      .map(([method, n]) => `${method} ${int(n)}`)
+      .join(', ');
+    lines.push(
+      `${int(run.input.rate)} req/s: ${methods}; ran ${fixed(run.wallS, 1)} s of real time, ` +
+        `a local object call answered in p50 ${fixed(run.objectCallRealMs.p50, 1)} ms, p99 ${fixed(run.objectCallRealMs.p99, 1)} ms (real, not simulated)`,
+    );
+  }
+  lines.push('', table(objectRows));
   if (largest !== undefined) {
     lines.push('', `Goals at ${int(largest.input.rate)} req/s (issue 19):`);
     for (const check of goalChecks(largest))

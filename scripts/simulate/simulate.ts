@@ -1,6 +1,7 @@
 // `npm run simulate`: one tenant at 1,000, 5,000 and 10,000 requests a second, spread over many
 // simulated isolates, against real local Durable Objects (the simulation Worker,
-// bench/workers/simulate.ts, in workerd through the Miniflare API). Prints, per rate, what was
+// bench/workers/simulate.ts, in workerd through the Miniflare API), on a simulated clock (the
+// counts do not depend on how busy the machine is; the real time taken is printed). Prints, per rate, what was
 // admitted against what the limit allows, tokens spent against the budget, what crashed isolates
 // lost, the latency the limits add, and the calls each object received per second; the last line
 //   simulate: <rate> req/s, max object calls/s <n>, request overshoot <x>%, token overshoot <y>%
@@ -126,8 +127,9 @@ try {
     log(`results: ${args.json}`);
   }
   log(
-    `\nOne tenant, ${mode} mode, ${rttMs} ms added to each object call, ${crashes} isolate crash(es) per run; ` +
-      'limit = tenant requests per second (GCRA, burst a quarter second), budget = tokens.\n',
+    `\nOne tenant, ${mode} mode, ${rttMs} ms added to each object call, ${crashes} isolate crash(es) per run, ` +
+      'simulated clock; limit = tenant requests per second (GCRA, burst a quarter second; the key ' +
+      'limit 10 points higher), budget = tokens.\n',
   );
   console.log(renderSimulation(runs));
 } finally {

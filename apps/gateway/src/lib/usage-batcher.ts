@@ -27,7 +27,7 @@ export interface UsageBatcherOptions {
  * UsageStoreDO in one call. The request that opens a batch keeps it alive (`keepAlive`, i.e.
  * waitUntil) until it is written, so nothing is lost when that request ends.
  *
- * **What a crash can lose** (docs/usage.md): an isolate that dies loses the events it has not
+ * **What a crash can lose** (docs/limits.md, "Leased mode"): an isolate that dies loses the events it has not
  * handed to the store yet — per tenant, the open batch, which holds at most `maxBatch` events and
  * none older than `flushMs` — and any write still in flight. Nothing else is kept in memory.
  * `pending` says how many that is at any moment.

@@ -8,7 +8,7 @@ import { DemandMeter } from './demand.ts';
  * This isolate's budget leases, one per budget object (`tenant:budget`, `tenant:budget:<key>`, a
  * route branch's) it has used: an unspent amount the object holds for this isolate, from which
  * requests here take their worst case and give back the rest, with no call (docs/limits.md,
- * "Leased mode"; ADR 0010). What was spent is reported to the object every `reportMs` while the
+ * "Leased mode"; ADR 0011). What was spent is reported to the object every `reportMs` while the
  * isolate is busy (cumulative figures: a repeated report books nothing twice) and the lease ends
  * with a final report once the isolate goes quiet.
  *

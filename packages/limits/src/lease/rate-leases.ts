@@ -7,7 +7,7 @@ import { DemandMeter } from './demand.ts';
 /**
  * This isolate's request leases, one per limited key (`tenant:dimension:value` object) it has seen:
  * units the key's `RateLimiterDO` granted it, spent here without a call (docs/limits.md, "Leased
- * mode"; ADR 0010). The object stays the only source of the count: units are charged to its bucket
+ * mode"; ADR 0011). The object stays the only source of the count: units are charged to its bucket
  * when granted and credited back when given up, so an isolate can only spend what the bucket let
  * go of, and one that dies simply never gives its unspent units back (the bucket refills at its
  * rate regardless).

@@ -1,5 +1,5 @@
 /**
- * A request lease on a GCRA bucket (docs/limits.md, "Leased mode"; ADR 0010): an isolate holds a
+ * A request lease on a GCRA bucket (docs/limits.md, "Leased mode"; ADR 0011): an isolate holds a
  * number of unspent units it may admit on its own. Units are charged to the bucket when they are
  * granted (TAT moves forward as if that many requests had been admitted then) and credited back
  * when the isolate gives them up, so the bucket, not the isolate, decides how many exist:

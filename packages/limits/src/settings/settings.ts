@@ -30,7 +30,7 @@ export const budgetLimitsSchema = z
 export type BudgetLimits = z.infer<typeof budgetLimitsSchema>;
 
 /**
- * How a tenant's limits and budgets are enforced (docs/limits.md, ADR 0010). `exact`: every request
+ * How a tenant's limits and budgets are enforced (docs/limits.md, ADR 0011). `exact`: every request
  * asks the tenant's objects, so N concurrent requests against a limit of L admit exactly L.
  * `leased`: each isolate takes a block of allowance (a lease) from the same objects and spends it
  * locally, so a hot tenant's objects see a call per block instead of per request.
