@@ -280,7 +280,9 @@ async function simulate(env: SimEnv, input: SimInput) {
   const budgetName = budgetObjectName(tenantId);
 
   const request = async (at: Isolate, arrived: number) => {
-    stats.offered++;
+    // Taken now: by the time this request reserves, others have counted themselves (a shared id
+    // would make two reservations one, and the budget would under-count).
+    const reservationId = `rsv_${++stats.offered}`;
     const decision = await checkLimits(limiters, { tenantId, keyId: 'app' }, settings, {
       now: clock.now,
       leases: { rates: at.leases.rates, background: keep },
@@ -296,7 +298,7 @@ async function simulate(env: SimEnv, input: SimInput) {
       {
         tenantId,
         keyId: 'app',
-        reservationId: `rsv_${stats.offered}`,
+        reservationId,
         tokens: NEED_TOKENS,
         usd: 0,
         now: clock.now,
