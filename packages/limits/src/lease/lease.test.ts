@@ -176,6 +176,28 @@ describe('request leases', () => {
     expect(admitted).toBeGreaterThanOrEqual(18);
   });
 
+  it('gives a refused request its units back: a key at its limit does not use up the tenant', async () => {
+    const tenantId = newTenant();
+    const w = world();
+    const limits = settings({
+      mode: 'leased',
+      rates: { tenant: { rate: 60, burst: 8 }, key: { rate: 60, burst: 2 } },
+    });
+    const isolate = w.isolate();
+    let admitted = 0;
+    for (const keyId of ['k1', 'k2', 'k3', 'k4']) {
+      for (let i = 0; i < 6; i++) {
+        const decision = await checkLimits(env.RATE_LIMITER, { tenantId, keyId }, limits, {
+          leases: { rates: isolate.rates, background: w.background },
+        });
+        if (decision.allowed) admitted++;
+        await w.settled();
+      }
+    }
+    // Each key admits its burst of 2; the 16 its lease refused took nothing from the tenant's 8.
+    expect(admitted).toBe(8);
+  });
+
   it("keeps tenants' leases apart, also under a guessed lease id", async () => {
     const [a, b] = [newTenant(), newTenant()];
     const objectOfA = env.RATE_LIMITER.getByName(rateLimiterName(a, 'tenant', a));

@@ -36,11 +36,18 @@ interface KeyLease {
   /** The last grant was a booked turn: `notYet` of the units may be spent only from `notBefore`. */
   notBefore: number;
   notYet: number;
+  /** Calls sent so far: a unit spent before the last one was reported to the object. */
+  calls: number;
 }
 
 export interface LeaseAdmission extends RateLimitResult {
   /** Whether this decision needed a call to the object on the request's path. */
   called: boolean;
+  /**
+   * Admitted: gives the unit back to this isolate's lease (another dimension refused the request).
+   * A no-op once a call has reported the unit as spent: the object counts it, so must the lease.
+   */
+  giveBack?: () => void;
 }
 
 /**
@@ -98,7 +105,11 @@ export class RateLeases {
             }),
           );
         }
+        const calls = lease.calls;
         return {
+          giveBack: () => {
+            if (lease.calls === calls && this.#keys.get(name) === lease) lease.used--;
+          },
           allowed: true,
           limit: limit.burst,
           // What this isolate can still admit on its own, plus what the bucket had left last time.
@@ -173,6 +184,7 @@ export class RateLeases {
         waiting: 0,
         notBefore: 0,
         notYet: 0,
+        calls: 0,
       };
       this.#keys.set(name, lease);
     }
@@ -213,6 +225,7 @@ export class RateLeases {
     const wanted = Math.max(lease.waiting + 1, Math.ceil(rate * settings.requestTtlMs * LEASE_SHARE));
     const hold = Math.max(1, Math.min(most, wanted));
     lease.lastHold = hold;
+    lease.calls++;
     const used = lease.used;
     const call = namespace
       .getByName(name)

@@ -55,7 +55,8 @@ export function moreRestrictive(a: LimitDecision, b: LimitDecision): LimitDecisi
  * restrictive result. Every configured dimension is charged even when another refuses: the
  * objects are independent and a refund would be a second round trip on the hot path. In `leased`
  * mode, with this isolate's leases given, each dimension is admitted from its lease instead and
- * asks its object only when the lease runs low or out.
+ * asks its object only when the lease runs low or out; there a refused request's units go back to
+ * the leases of the dimensions that admitted it (a local refund costs nothing).
  *
  * If a limiter call fails, `settings.onLimiterError` decides: `closed` throws `rate_limited`
  * (Retry-After 1); `open` skips that dimension and sets `limiterError` so the caller can log it.
@@ -68,6 +69,9 @@ export async function checkLimits(
   options: CheckLimitsOptions = {},
 ): Promise<LimitDecision> {
   const { leases, ...check } = options;
+  // Units taken from this isolate's leases, to give back if another dimension refuses: a local
+  // refund is free (an exact check is not refunded: that would be a second round trip).
+  const taken: (() => void)[] = [];
   const leased = settings.mode === 'leased' && settings.lease !== undefined ? settings.lease : undefined;
   const values: Record<RateDimension, string | undefined> = {
     tenant: subject.tenantId,
@@ -83,15 +87,18 @@ export async function checkLimits(
       return [
         leases.rates
           .admit(namespace, name, subject.tenantId, limit, leased, leases.background)
-          .then((result): LimitDecision => ({
-            allowed: result.allowed,
-            limit: result.limit,
-            remaining: result.remaining,
-            resetSeconds: result.resetSeconds,
-            retryAfterSeconds: result.retryAfterSeconds,
-            dimension,
-            limiterError: false,
-          })),
+          .then((result): LimitDecision => {
+            if (result.giveBack !== undefined) taken.push(result.giveBack);
+            return {
+              allowed: result.allowed,
+              limit: result.limit,
+              remaining: result.remaining,
+              resetSeconds: result.resetSeconds,
+              retryAfterSeconds: result.retryAfterSeconds,
+              dimension,
+              limiterError: false,
+            };
+          }),
       ];
     }
     const stub = namespace.getByName(name);
@@ -109,6 +116,7 @@ export async function checkLimits(
       continue;
     }
     if (settings.onLimiterError === 'closed') {
+      for (const giveBack of taken) giveBack();
       throw new GatewayError('rate_limited', 'The rate limiter is unavailable; retry shortly.', {
         headers: { 'retry-after': '1' },
         details: { limiterError: true },
@@ -117,6 +125,7 @@ export async function checkLimits(
     }
     decision = { ...decision, limiterError: true };
   }
+  if (!decision.allowed) for (const giveBack of taken) giveBack();
   return decision;
 }
 
