@@ -93,6 +93,8 @@ export class RateLeases {
       const booked = now < lease.notBefore ? lease.notYet : 0;
       if (now < lease.expiresAt && lease.granted - lease.used - booked >= 1) {
         lease.used++;
+        // Before a top-up below: that call reports this unit as spent, so it cannot come back.
+        const calls = lease.calls;
         const left = lease.granted - lease.used;
         const low = left <= Math.floor(lease.lastHold / 4);
         const asking = lease.pending !== undefined || now < lease.blockedUntil || now < lease.notBefore;
@@ -105,7 +107,6 @@ export class RateLeases {
             }),
           );
         }
-        const calls = lease.calls;
         return {
           giveBack: () => {
             if (lease.calls === calls && this.#keys.get(name) === lease) lease.used--;
