@@ -3,7 +3,8 @@
 // (suite `core`); then what the gateway adds per chunk of a long re-framed stream and per JSON
 // answer against the floor of bench/floor.mjs (suite `chunks`), what rate limits, budgets and
 // sessions cost (suite `limits`), the retrieval figures (suite `rag`), runtime keys against config
-// keys (suite `keys`) and output redaction (suite `guardrails`), on the same gateway process.
+// keys (suite `keys`), output redaction (suite `guardrails`) and a response-cache hit against an
+// uncached answer (suite `cache`), on the same gateway process.
 // Prints tables and writes bench/results/<timestamp>.json. Not a test: it never fails on a
 // missed target. See docs/performance.md for what each figure means.
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { cpuSupported } from './lib/cpu.mjs';
 import { loadTest, responseTimings } from './lib/load.mjs';
 import { startUpstreamProcess } from './lib/fake-upstream.mjs';
+import { renderCacheReport, runCacheSuite } from './lib/cache.mjs';
 import { renderGuardrailsReport, runGuardrailsSuite } from './lib/guardrails.mjs';
 import { renderLimitsReport, runLimitsSuite } from './lib/limits.mjs';
 import { prepareBaseline } from './lib/baseline.mjs';
@@ -35,7 +37,7 @@ import {
 } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const SUITES = ['core', 'chunks', 'limits', 'rag', 'keys', 'guardrails'];
+const SUITES = ['core', 'chunks', 'limits', 'rag', 'keys', 'guardrails', 'cache'];
 
 const HELP = `Usage: node bench/run.mjs [options]
 
@@ -63,7 +65,8 @@ const HELP = `Usage: node bench/run.mjs [options]
                          second; rag: local index query latency, ingestion, /search cold
                          versus cached; keys: a runtime key against a config key (cached,
                          uncached) and the revocation bound in effect; guardrails: a streamed chat with
-                         output redaction on versus off (CPU per chunk, time to first text)
+                         output redaction on versus off (CPU per chunk, time to first text);
+                         cache: a response-cache hit against a refresh and a skip (CPU, latency)
   --rag-baseline <ref>   also build the gateway of this commit and measure its ingestion and
                          /search first, in the same run (suite rag), e.g. the branch point
   --rag-no-index         suite rag without the local index's own latency table (ingestion and
@@ -412,6 +415,11 @@ try {
     const guardrails = await runGuardrailsSuite({ gateway, upstream, key: tenants.keys.guard, options, log });
     suiteResults['guardrails'] = guardrails;
     console.log(`\nGuardrails (output redaction)\n\n${renderGuardrailsReport(guardrails)}\n`);
+  }
+  if (suites.includes('cache')) {
+    const cache = await runCacheSuite({ gateway, upstream, key: tenants.keys.cache, options, log });
+    suiteResults['cache'] = cache;
+    console.log(`\nResponse cache (a hit against an uncached answer)\n\n${renderCacheReport(cache)}\n`);
   }
   if (suites.includes('rag') && ragIndex) {
     const rag = await runRagSuite({

@@ -11,7 +11,7 @@
 //   model add the time it takes to produce those characters.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { answerWords } from './fake-upstream.mjs';
-import { loadTest, responseTimings, send } from './load.mjs';
+import { leastDisturbedLoad, responseTimings, send } from './load.mjs';
 import { fmt, medianOf, table } from './report.mjs';
 import { nativeStreamAnswer } from './scenarios.mjs';
 import { BENCH_API_KEY } from './workers.mjs';
@@ -45,7 +45,7 @@ const chatCall = (key) => ({
 const isDelta = (event) => event.event === 'delta';
 
 /**
- * @typedef {Awaited<ReturnType<typeof loadTest>>} LoadResult
+ * @typedef {Awaited<ReturnType<typeof import('./load.mjs').loadTest>>} LoadResult
  * @typedef {Awaited<ReturnType<typeof responseTimings>>} Timings
  * @param {{ gateway: { url: string, pids: number[] }, upstream: { pid: number }, key: string, options: { durationS: number, warmupS: number, connections: number, attempts: number, maxOtherLoad: number, rounds: number, timedRequests: number }, log: (line: string) => void }} spec
  */
@@ -76,15 +76,7 @@ export async function runGuardrailsSuite({ gateway, upstream, key, options, log 
         pids: gateway.pids,
         upstreamPid: upstream.pid,
       };
-      await loadTest({ ...base, durationS: options.warmupS });
-      /** @type {LoadResult | undefined} */
-      let best;
-      for (let attempt = 1; attempt <= options.attempts; attempt++) {
-        const load = await loadTest({ ...base, durationS: options.durationS });
-        if (!best || load.otherLoadShare < best.otherLoadShare) best = load;
-        if (load.otherLoadShare <= options.maxOtherLoad) break;
-      }
-      if (!best) throw new Error('no measurement');
+      const best = await leastDisturbedLoad(base, options);
       await sleep(250);
       const timings = await responseTimings({
         url: gateway.url,

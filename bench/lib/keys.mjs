@@ -10,7 +10,7 @@
 // - The revocation bound in effect (the gateway's CONTROL_PLANE_CACHE_TTL_MS) and, as a check, how
 //   soon this one isolate refused the key once the revocation had returned.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadTest, summarize } from './load.mjs';
+import { leastDisturbedLoad, summarize } from './load.mjs';
 import { fmt, medianOf, table } from './report.mjs';
 import { BENCH_API_KEY, BENCH_MODEL } from './workers.mjs';
 
@@ -20,7 +20,7 @@ const FRESH_KEYS = 20;
 
 /**
  * @typedef {import('./load.mjs').HttpCall} HttpCall
- * @typedef {Awaited<ReturnType<typeof loadTest>>} LoadResult
+ * @typedef {Awaited<ReturnType<typeof import('./load.mjs').loadTest>>} LoadResult
  * @typedef {{ id: string, title: string, config: LoadResult, runtime: LoadResult, cpuRatio: number, rpsRatio: number, withinTarget: boolean }} CachedResult
  */
 
@@ -111,15 +111,7 @@ export async function runKeysSuite({ gateway, upstream, operatorKey, ttlMs, opti
           pids: gateway.pids,
           upstreamPid: upstream.pid,
         };
-        await loadTest({ ...base, durationS: options.warmupS });
-        /** @type {LoadResult | undefined} */
-        let best;
-        for (let attempt = 1; attempt <= options.attempts; attempt++) {
-          const load = await loadTest({ ...base, durationS: options.durationS });
-          if (!best || load.otherLoadShare < best.otherLoadShare) best = load;
-          if (load.otherLoadShare <= options.maxOtherLoad) break;
-        }
-        if (!best) throw new Error('no measurement');
+        const best = await leastDisturbedLoad(base, options);
         runs[kind].push(best);
         log(
           `keys ${id.padEnd(6)} ${kind.padEnd(7)} round ${round + 1}/${rounds}: ${fmt(best.rps, 0)} req/s, ` +

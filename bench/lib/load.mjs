@@ -111,6 +111,25 @@ export async function loadTest({ url, call, connections, durationS, pids, upstre
 }
 
 /**
+ * One measurement of a suite: unmeasured warm-up load, then up to `attempts` measured loads, of
+ * which the one the rest of the machine disturbed least is kept (the first under `maxOtherLoad`).
+ * @param {Omit<Parameters<typeof loadTest>[0], 'durationS'>} base
+ * @param {{ warmupS: number, durationS: number, attempts: number, maxOtherLoad: number }} options
+ */
+export async function leastDisturbedLoad(base, options) {
+  await loadTest({ ...base, durationS: options.warmupS });
+  /** @type {Awaited<ReturnType<typeof loadTest>> | undefined} */
+  let best;
+  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    const load = await loadTest({ ...base, durationS: options.durationS });
+    if (!best || load.otherLoadShare < best.otherLoadShare) best = load;
+    if (load.otherLoadShare <= options.maxOtherLoad) break;
+  }
+  if (!best) throw new Error('no measurement');
+  return best;
+}
+
+/**
  * Times responses from the client's side, without background load: time to the response head, to
  * the first body byte, to the first server-sent event carrying answer text (streams only), and to
  * the end. `sequential` requests run one at a time (an added delay shows undiluted), then

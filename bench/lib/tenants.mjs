@@ -42,6 +42,7 @@ const models = { chat: BENCH_MODEL, allowed: [BENCH_MODEL] };
  * - `bench-rag`: retrieval on, the offline embedder `local/hash-384`; chat and /search answers
  *   come from the fake upstream.
  * - `bench-guard`: every built-in detector redacting chat output (the guardrails suite).
+ * - `bench-cache`: the exact-match response cache on, for an hour (the cache suite).
  * @param {number} upstreamPort
  */
 export function suiteTenants(upstreamPort) {
@@ -50,6 +51,7 @@ export function suiteTenants(upstreamPort) {
   const rl = keysFor('bench-rl', MANY_KEYS, ['chat']);
   const rag = keysFor('bench-rag', 1, ['chat', 'search', 'ingest']);
   const guard = keysFor('bench-guard', 1, ['chat']);
+  const cache = keysFor('bench-cache', 1, ['chat']);
   const common = { environments: ['development'], providers: provider(upstreamPort), models };
   return {
     keys: {
@@ -58,6 +60,7 @@ export function suiteTenants(upstreamPort) {
       rl: rl.plaintext,
       rag: rag.plaintext[0] ?? '',
       guard: guard.plaintext[0] ?? '',
+      cache: cache.plaintext[0] ?? '',
     },
     configs: [
       {
@@ -99,6 +102,13 @@ export function suiteTenants(upstreamPort) {
         apiKeys: guard.configs,
         ...common,
         guardrails: { rules: GUARD_RULES },
+      },
+      {
+        id: 'bench-cache',
+        name: 'Bench (response cache)',
+        apiKeys: cache.configs,
+        ...common,
+        responseCache: { enabled: true, ttlSeconds: 3600 },
       },
     ],
   };

@@ -99,11 +99,12 @@ export interface RawChatStream {
   body: ReadableStream<Uint8Array>;
   /**
    * Reads the whole relayed text (head and body) once it has passed: its events, whether it
-   * finished (`[DONE]` or a finish reason), and the error it reported itself, if any. The text
-   * deltas are left out when the stream's end holds its finish and usage: the client has the
-   * answer, and only its end is parsed.
+   * finished (`[DONE]` or a finish reason), and the error it reported itself, if any. Unless
+   * `keepText` is set, the text deltas are left out when the stream's end holds its finish and
+   * usage: the client has the answer, and only its end is parsed. A caller that keeps the answer
+   * (the response cache) sets it, and every event is read.
    */
-  read(text: string): RawChatSummary;
+  read(text: string, options?: { keepText?: boolean }): RawChatSummary;
 }
 
 export interface RawChatSummary {

@@ -77,6 +77,26 @@ describe('response cache', () => {
     expect(upstream.calls).toHaveLength(1);
   });
 
+  it('keeps the whole text of a long answer relayed as bytes, not only its parsed end', async () => {
+    const { post, upstream } = await chatApp(cached());
+    // Longer than the tail a relayed stream's accounting parses when nothing keeps its text.
+    const long = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');
+    upstream.script('primary', { kind: 'ok', text: long });
+    const question = `relay ${crypto.randomUUID()}`;
+    // With the usage event asked for, nothing in the stream is rewritten: it is relayed as bytes.
+    const streamed = await post(
+      '/v1/chat/completions',
+      ask(question, { stream: true, stream_options: { include_usage: true } }),
+    );
+    expect(streamed.headers.get('x-gateway-cache')).toBe('miss');
+    expect(await streamed.text()).toContain('word899');
+    await new Promise((r) => setTimeout(r, 50));
+    const json = await post('/v1/chat/completions', ask(question));
+    expect(json.headers.get('x-gateway-cache')).toBe('hit');
+    expect((await json.json<Completion>()).choices[0]?.message.content).toBe(long);
+    expect(upstream.calls).toHaveLength(1);
+  });
+
   it('never serves one tenant’s entry to another', async () => {
     const question = `shared ${crypto.randomUUID()}`;
     const a = await chatApp(cached());

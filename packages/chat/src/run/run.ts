@@ -45,6 +45,11 @@ export interface RunInput {
   signal: AbortSignal;
   /** Rewrites the answer on its way to the client (output guardrails); none when undefined. */
   output?: OutputFilter | undefined;
+  /**
+   * The outcome must carry the answer's text even when it is relayed as bytes (the response cache
+   * stores it): the relayed text is then parsed whole at its end, not only its tail.
+   */
+  keepText?: boolean | undefined;
 }
 
 /**
@@ -402,7 +407,7 @@ export async function startRun(
       return relayBody(upstream.head, upstream.body, {
         clientGone,
         end: (text, failure) => {
-          const summary = upstream.read(text);
+          const summary = upstream.read(text, { keepText: input.keepText === true });
           for (const event of summary.events) {
             if (event.type === 'delta') {
               state.text += event.text;

@@ -181,6 +181,8 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
         signal: caller.signal,
         // Guardrails on output, only when the policy has some: no layer on a chunk's path otherwise.
         output: guard?.stream(),
+        // A stored answer needs its text, relayed or not.
+        keepText: cache !== undefined && cache.status !== 'skip',
       },
       deps.reportUsage,
       finish,

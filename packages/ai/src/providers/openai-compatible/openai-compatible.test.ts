@@ -25,7 +25,7 @@ const words = Array.from({ length: 600 }, (_, i) => ` word${String(i)}`);
 async function relayed(text: string): Promise<RawChatStream> {
   const relay: RelaySlot = {};
   const context: ProviderContext = {
-    config: { type: 'openai-compatible', baseUrl: 'http://upstream.test/v1' },
+    config: { type: 'openai-compatible', baseUrl: 'http://upstream.test/v1', headers: {} },
     providerName: 'upstream',
     env: {},
     fetch: () => Promise.resolve(new Response(text, { headers: { 'content-type': 'text/event-stream' } })),
@@ -66,6 +66,18 @@ describe('a relayed stream read at its end', () => {
       finished: true,
       error: undefined,
     });
+  });
+
+  it('reads every event when the caller keeps the answer’s text (the response cache)', async () => {
+    const text = sse([...words.map(delta), finish('stop'), usage]);
+    const summary = (await relayed(text)).read(text, { keepText: true });
+    expect(textOf(summary.events)).toBe(words.join(''));
+    expect(summary.events.slice(-2)).toEqual(
+      expect.arrayContaining([
+        { type: 'finish', reason: 'stop' },
+        { type: 'usage', inputTokens: 12, outputTokens: 600 },
+      ]),
+    );
   });
 
   it('reads every event when the end has no usage, so the tokens can be estimated from the text', async () => {

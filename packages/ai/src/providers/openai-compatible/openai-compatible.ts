@@ -101,7 +101,12 @@ async function open(params: ChatParams, context: ProviderContext): Promise<Async
   if (params.relay) {
     params.relay.detach = () => {
       const detached = source.detach();
-      return detached && { ...detached, read: (text) => readWhole(text, context.providerName) };
+      return (
+        detached && {
+          ...detached,
+          read: (text, options) => readWhole(text, context.providerName, options?.keepText === true),
+        }
+      );
     };
   }
   return new ChunkStream(source, context.providerName);
@@ -348,9 +353,14 @@ const RELAY_TAIL_CHARS = 4096;
  * not say it all: no usage there (the tokens are then estimated from the text), a tool call (its
  * arguments arrive in pieces) or an error the stream reported.
  */
-function readWhole(text: string, providerName: string): RawChatSummary {
+function readWhole(text: string, providerName: string, keepText: boolean): RawChatSummary {
   // Only a key or a value can contain these with their quotes: answer text has them escaped.
-  if (text.length > RELAY_TAIL_CHARS && !text.includes('"error"') && !text.includes('"tool_calls"')) {
+  if (
+    !keepText &&
+    text.length > RELAY_TAIL_CHARS &&
+    !text.includes('"error"') &&
+    !text.includes('"tool_calls"')
+  ) {
     // A blank line ends an event, so what follows the first one in the window is whole events.
     const boundary = text.indexOf('\n\n', text.length - RELAY_TAIL_CHARS);
     if (boundary !== -1) {
