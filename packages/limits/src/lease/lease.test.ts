@@ -305,6 +305,32 @@ describe('budget leases', () => {
     expect(usage.tokensPerDay.reserved).toBeLessThanOrEqual(100_000);
   });
 
+  it("keeps tenants' budget leases apart, also under a guessed lease id", async () => {
+    const [a, b] = [newTenant(), newTenant()];
+    const limits = { tokensPerDay: 10_000 };
+    const call = {
+      leaseId: 'lse_shared',
+      limits,
+      spent: need(0),
+      hold: need(4_000),
+      ttlMs: 60_000,
+      now: NOON,
+    };
+    const objectOfA = budgetStub(env.BUDGET, a);
+    expect(await objectOfA.lease({ ...call, tenantId: a })).toMatchObject({ ok: true, hold: need(4_000) });
+    // B cannot book spend on A's lease nor end it (awaited with `.then`: see the rate test above)...
+    const error = await objectOfA.lease({ ...call, tenantId: b, spent: need(4_000), final: true }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(String(error)).toMatch(/tenant/);
+    // ...and the same id in B's own object is a lease on B's budget, which A's hold does not touch.
+    const objectOfB = budgetStub(env.BUDGET, b);
+    expect(await objectOfB.lease({ ...call, tenantId: b, hold: need(10_000) })).toMatchObject({ ok: true });
+    const usageOfA = await objectOfA.usage({ tenantId: a, limits, now: NOON });
+    expect(usageOfA.tokensPerDay).toMatchObject({ used: 0, reserved: 4_000 });
+  });
+
   it('never holds more than the budget across isolates, and refuses what does not fit', async () => {
     const tenantId = newTenant();
     const w = world();
