@@ -29,6 +29,8 @@ const HELP = `Usage: npm run simulate -- [options]
   --crashes <n>         isolates that die during each run, holding their leases (default 1)
   --limit-share <f>     the tenant's request limit as a share of the offered rate (default 0.8)
   --budget-share <f>    the token budget as a share of what admitted requests would spend (default 0.6)
+  --request-ttl-ms <n>  the tenant's limits.lease.requestTtlMs (default 2000: the schema's);
+                        leases hold about a tenth of it of an isolate's demand
   --json <file>         also write every run's result there
   --quick               4 s per rate (about a minute in all)
   --help`;
@@ -43,6 +45,7 @@ const { values: args } = parseArgs({
     crashes: { type: 'string' },
     'limit-share': { type: 'string' },
     'budget-share': { type: 'string' },
+    'request-ttl-ms': { type: 'string' },
     json: { type: 'string' },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -75,6 +78,10 @@ const rttMs = positive(args['rtt-ms'], 10, 'rtt-ms', true);
 const crashes = Math.round(positive(args.crashes, 1, 'crashes', true));
 const limitShare = positive(args['limit-share'], 0.8, 'limit-share');
 const budgetShare = positive(args['budget-share'], 0.6, 'budget-share');
+const requestTtlMs =
+  args['request-ttl-ms'] === undefined
+    ? undefined
+    : positive(args['request-ttl-ms'], 2_000, 'request-ttl-ms');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const outdir = await mkdtemp(join(tmpdir(), 'aigw-simulate-'));
@@ -116,6 +123,7 @@ try {
         limitShare,
         budgetShare,
         seed: 19 + index,
+        ...(requestTtlMs === undefined ? {} : { lease: { requestTtlMs } }),
       }),
     });
     if (!res.ok) throw new Error(`the simulation Worker answered ${res.status}: ${await res.text()}`);
