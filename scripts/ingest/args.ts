@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { gatewayTarget, parseCommandLine, UsageError } from '../lib/cli.ts';
 import { DEFAULT_BATCH_BYTES } from './batch.ts';
 import type { IngestOptions } from './run.ts';
 import { DEFAULT_STATE_FILE } from './state.ts';
@@ -30,7 +30,7 @@ of another tenant), 130 interrupted (completed batches are kept).
 
 export type ParsedArgs = { help: true } | { help: false; options: IngestOptions };
 
-export class UsageError extends Error {}
+export { UsageError };
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -41,38 +41,21 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 
 /** Parses the command line; throws `UsageError` with the problem. */
 export function parseCliArgs(args: string[], env: NodeJS.ProcessEnv): ParsedArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        tenant: { type: 'string' },
-        url: { type: 'string' },
-        key: { type: 'string' },
-        'batch-bytes': { type: 'string' },
-        state: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, {
+    tenant: { type: 'string' },
+    url: { type: 'string' },
+    key: { type: 'string' },
+    'batch-bytes': { type: 'string' },
+    state: { type: 'string' },
+    force: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return { help: true };
 
-  const missing = (['tenant', 'url'] as const).filter((name) => values[name] === undefined);
-  if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(' and ')}`);
-  const key = values.key ?? env.AIGW_API_KEY;
-  if (key === undefined || key === '') throw new UsageError('missing --key (or AIGW_API_KEY)');
+  const { url, key } = gatewayTarget(values, values.key ?? env.AIGW_API_KEY, 'or AIGW_API_KEY');
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'missing <folder>' : 'give exactly one <folder>');
-  }
-  const url = values.url ?? '';
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw new UsageError(`--url must be an http(s) URL; got "${url}"`);
   }
   const folder = positionals[0] ?? '';
   const timeout = positiveInt('timeout', values.timeout);

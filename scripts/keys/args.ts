@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { gatewayTarget, parseCommandLine, UsageError } from '../lib/cli.ts';
 
 export const USAGE = `Usage: npm run keys -- <command> --tenant <id> --url <gateway> [--key <operator key>] [options]
 
@@ -28,7 +28,7 @@ Exit codes: 0 done, 1 the gateway refused or could not be reached, 2 usage error
 export const COMMANDS = ['create', 'list', 'get', 'revoke', 'rotate', 'suspend', 'resume'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface KeysRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -73,33 +73,23 @@ const list = (value: string | undefined) =>
 
 /** Parses the command line into one request to the gateway; throws `UsageError` with the problem. */
 export function parseKeysArgs(args: string[], env: NodeJS.ProcessEnv): ParsedArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        tenant: { type: 'string' },
-        url: { type: 'string' },
-        key: { type: 'string' },
-        id: { type: 'string' },
-        name: { type: 'string' },
-        scopes: { type: 'string' },
-        models: { type: 'string' },
-        rate: { type: 'string' },
-        tokens: { type: 'string' },
-        'tokens-per-day': { type: 'string' },
-        'usd-per-month': { type: 'string' },
-        expires: { type: 'string' },
-        meta: { type: 'string', multiple: true },
-        grace: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, {
+    tenant: { type: 'string' },
+    url: { type: 'string' },
+    key: { type: 'string' },
+    id: { type: 'string' },
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+    models: { type: 'string' },
+    rate: { type: 'string' },
+    tokens: { type: 'string' },
+    'tokens-per-day': { type: 'string' },
+    'usd-per-month': { type: 'string' },
+    expires: { type: 'string' },
+    meta: { type: 'string', multiple: true },
+    grace: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return { help: true };
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError(`missing a command: one of ${COMMANDS.join(', ')}`);
@@ -107,15 +97,11 @@ export function parseKeysArgs(args: string[], env: NodeJS.ProcessEnv): ParsedArg
     throw new UsageError(`unknown command "${command}": one of ${COMMANDS.join(', ')}`);
   }
   if (extra.length > 0) throw new UsageError(`unexpected "${extra.join(' ')}"`);
-  const missing = (['tenant', 'url'] as const).filter((name) => values[name] === undefined);
-  if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(' and ')}`);
-  const key = values.key ?? env.OPERATOR_API_KEY;
-  if (key === undefined || key === '')
-    throw new UsageError('missing --key (or OPERATOR_API_KEY): the operator key');
-  const url = (values.url ?? '').replace(/\/+$/, '');
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw new UsageError(`--url must be an http(s) URL; got "${values.url ?? ''}"`);
-  }
+  const { url, key } = gatewayTarget(
+    values,
+    values.key ?? env.OPERATOR_API_KEY,
+    'or OPERATOR_API_KEY): the operator key',
+  );
   const tenant = values.tenant ?? '';
   if (!/^[a-z][a-z0-9-]{1,31}$/.test(tenant))
     throw new UsageError(`--tenant is not a tenant id: "${tenant}"`);
