@@ -1,4 +1,6 @@
 /** Types of bench/lib/workers.mjs for its TypeScript users (scripts/eval-rag). */
+/** As wrangler bundles a Worker (esbuild options). */
+export const WORKER_BUNDLE_OPTIONS: import('esbuild').BuildOptions;
 export function benchApiKey(tenantId: string): string;
 export function keyHash(key: string): string;
 export function compileBenchRegistry(upstreamPort: number, extra?: { id: string }[]): Promise<unknown>;

@@ -33,6 +33,7 @@ import { DASHBOARD_PATH, SERIES_PATH, registerUsageRoutes } from './routes/usage
 import { LOGS_PAGE_PATH, LOGS_PATH, registerLogRoutes } from './routes/logs/logs.ts';
 import { timedPhase } from './logs/index.ts';
 import { CircuitBreakers } from '@aigw/ai';
+import { IsolateLeases } from '@aigw/limits';
 
 /** A feature module: registers its routes (and their schemas) on the app. */
 export type RouteModule = (app: GatewayApp) => void;
@@ -77,6 +78,8 @@ export interface AppOptions {
    * else 5 s) and clock (tests drive it to cross the revocation bound). One cache per app.
    */
   controlPlane?: ControlPlaneCacheOptions;
+  /** Leases for tenants in leased mode; one set per app (per isolate in production). */
+  leases?: IsolateLeases;
 }
 
 /** Paths served without an API key. */
@@ -118,6 +121,7 @@ export function createApp(options: AppOptions): GatewayApp {
     controlPlane: lazyControlPlaneCache(options.controlPlane),
     telemetryFetch:
       options.telemetryFetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)),
+    leases: options.leases ?? new IsolateLeases(),
   };
 
   app.onError(onError);

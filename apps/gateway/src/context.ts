@@ -3,6 +3,7 @@ import type { ApiKeyConfig, AuthContext, TenantConfig, TenantRegistry } from '@a
 import type { ControlPlaneCache } from '@aigw/control-plane';
 import type { ErrorCode, LogSink } from '@aigw/core';
 import type { CircuitBreakers } from '@aigw/ai';
+import type { IsolateLeases } from '@aigw/limits';
 import type { GuardrailDecision } from '@aigw/guardrails';
 import type { UsageRecord } from '@aigw/observability';
 import type { RequestObservation } from './logs/observation.ts';
@@ -16,6 +17,8 @@ export interface GatewayServices {
   controlPlane: (env: Env) => ControlPlaneCache;
   /** The fetch trace exports go out with (OTLP/HTTP); tests put a collector here. */
   telemetryFetch: typeof fetch;
+  /** This isolate's request and budget leases, for tenants in leased mode (docs/limits.md). */
+  leases: IsolateLeases;
 }
 
 /** Everything a handler may read from the context; set by middleware, typed everywhere. */

@@ -27,7 +27,10 @@ const FORMER_HELPERS: Record<string, { open: (name: string) => object; helpers: 
       'sql',
     ],
   },
-  RateLimiterDO: { open: (name) => env.RATE_LIMITER.getByName(name), helpers: ['ensureSchema'] },
+  RateLimiterDO: {
+    open: (name) => env.RATE_LIMITER.getByName(name),
+    helpers: ['ensureSchema', 'read', 'write'],
+  },
   BudgetDO: {
     open: (name) => env.BUDGET.getByName(name),
     helpers: ['prepare', 'reservedExcept', 'used', 'book'],

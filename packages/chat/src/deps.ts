@@ -1,6 +1,6 @@
 import type { RouterDeps } from '@aigw/ai';
 import type { GuardPorts } from '@aigw/guardrails';
-import type { BudgetDO, RateLimiterDO } from '@aigw/limits';
+import type { BudgetDO, IsolateLeases, RateLimiterDO } from '@aigw/limits';
 import type { UsageRecord } from '@aigw/observability';
 import type { SessionDO } from '@aigw/sessions';
 import type { ChatOutcome, TurnSource } from './events.ts';
@@ -26,6 +26,11 @@ export interface EngineDeps {
   responseCache?: KVNamespace | undefined;
   /** Route limit nodes' rate limits (docs/routing.md). */
   limiters: DurableObjectNamespace<RateLimiterDO>;
+  /**
+   * This isolate's leases, for tenants whose limits are in `leased` mode (docs/limits.md): budget
+   * holds and route limit nodes are then served from them. Without it every tenant is exact.
+   */
+  leases?: IsolateLeases | undefined;
   /**
    * Keeps the request alive until the returned function is called (`waitUntil`): a session lock or
    * a budget hold must be released even when the client has gone.

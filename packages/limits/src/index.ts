@@ -5,3 +5,4 @@
 export * from '@aigw/limits/settings';
 export * from './rate-limit/index.ts';
 export * from './budget/index.ts';
+export * from './lease/index.ts';

@@ -43,6 +43,7 @@ export function engineDeps(c: Context<GatewayEnv>): EngineDeps {
     // One KV namespace holds each tenant's search answers and chat responses, under separate prefixes.
     responseCache: c.env.SEARCH_CACHE,
     limiters: c.env.RATE_LIMITER,
+    leases: c.get('services').leases,
     keepAlive: () => keepAlive(c),
     reportUsage: (usage) => {
       c.set('usage', usage);

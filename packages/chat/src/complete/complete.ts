@@ -4,7 +4,7 @@ import { toolsModelId } from '@aigw/tools';
 import type { EngineDeps } from '../deps.ts';
 import type { Caller } from '../request.ts';
 import { startRun } from '../run/run.ts';
-import { holdBudget } from '../turn/budget.ts';
+import { holdBudget, settleLater } from '../turn/budget.ts';
 import { endOf } from '../turn/end.ts';
 
 /**
@@ -20,7 +20,7 @@ export async function completeForTool(
   input: { api: string; messages: ChatMessage[]; signal: AbortSignal },
 ): Promise<string> {
   const started = Date.now();
-  const hold = await holdBudget(deps.budgets, caller, {
+  const hold = await holdBudget(deps, caller, {
     messages: input.messages,
     maxTokens: undefined,
     modelId: toolsModelId(caller.tenant),
@@ -64,15 +64,8 @@ export async function completeForTool(
     const record = await usage?.catch(() => undefined);
     if (record === undefined) await hold?.release();
     else {
-      // As for the chat's own call: a budget write that fails is logged; the tool's answer stands.
-      await hold?.settle(record).catch((error: unknown) => {
-        deps.log({
-          level: 'error',
-          msg: 'budget not settled',
-          requestId: record.requestId,
-          error: String(error),
-        });
-      });
+      // As for the chat's own call: settled off the path, a write that fails is logged.
+      if (hold !== undefined) settleLater(deps, record.requestId, () => hold.settle(record));
       deps.recordModelCall(record, started);
     }
   }

@@ -1,15 +1,8 @@
 import { estimateMessagesTokens, type ChatMessage } from '@aigw/ai';
-import {
-  budgetExceededError,
-  budgetScopes,
-  releaseBudgets,
-  reserveBudgets,
-  settleBudgets,
-  type BudgetDO,
-  type BudgetScope,
-} from '@aigw/limits';
+import { budgetExceededError, budgetScopes, holdBudgets, type BudgetScope } from '@aigw/limits';
 import { newId } from '@aigw/core';
 import { costOf, type UsageRecord } from '@aigw/observability';
+import type { EngineDeps } from '../deps.ts';
 import type { Caller } from '../request.ts';
 
 /** Budget held for one model call: reserved before it, settled (or released) exactly once after. */
@@ -24,10 +17,11 @@ export interface BudgetHold {
  * Reserves the call's worst case (estimated prompt + maximum output, priced at the first model)
  * in the tenant's and the key's budgets before any upstream call; refuses with 429
  * `budget_exceeded` when it does not fit. The Durable Objects serialize reservations, so
- * concurrent requests cannot overspend. Undefined when the tenant has no budget.
+ * concurrent requests cannot overspend; a tenant in `leased` mode holds it in this isolate's
+ * budget leases instead (docs/limits.md). Undefined when the tenant has no budget.
  */
 export async function holdBudget(
-  budgets: DurableObjectNamespace<BudgetDO>,
+  deps: Pick<EngineDeps, 'budgets' | 'leases' | 'keepAlive'>,
   caller: Caller,
   input: { messages: ChatMessage[]; maxTokens: number | undefined; modelId: string },
   /** Budgets beyond the tenant's and the key's: a route branch's (docs/routing.md). */
@@ -51,17 +45,46 @@ export async function holdBudget(
     // The hold must outlive the longest call, or a slow answer's reservation would lapse mid-way.
     ttlMs: Math.min(3_600_000, tenant.routing.totalTimeoutMs + 60_000),
   };
-  const decision = await reserveBudgets(budgets, request, limits, extra);
+  const leased =
+    tenant.limits.mode === 'leased' && deps.leases !== undefined
+      ? {
+          leases: deps.leases.budgets,
+          settings: tenant.limits.lease,
+          background: inBackground(deps),
+        }
+      : undefined;
+  const decision = await holdBudgets(deps.budgets, request, limits, extra, leased);
   if (!decision.ok) throw budgetExceededError(decision);
+  const { holding } = decision;
 
   return {
     outputLimit,
-    settle: (usage) =>
-      settleBudgets(
-        budgets,
-        { ...request, tokens: usage.inputTokens + usage.outputTokens, usd: usage.costUsd },
-        decision.scopes,
-      ),
-    release: () => releaseBudgets(budgets, request, decision.scopes),
+    settle: (usage) => holding.settle({ tokens: usage.inputTokens + usage.outputTokens, usd: usage.costUsd }),
+    release: () => holding.release(),
+  };
+}
+
+/**
+ * Runs a budget write off the response path, keeping the request alive until it lands; a write
+ * that fails is logged (the answer the client already has stands).
+ */
+export function settleLater(
+  deps: Pick<EngineDeps, 'keepAlive' | 'log'>,
+  requestId: string,
+  write: () => Promise<void>,
+): void {
+  const done = deps.keepAlive();
+  void write()
+    .catch((error: unknown) => {
+      deps.log({ level: 'error', msg: 'budget not settled', requestId, error: String(error) });
+    })
+    .finally(done);
+}
+
+/** Work that outlives the response (a lease's top-up or report), kept alive until it ends. */
+export function inBackground(deps: Pick<EngineDeps, 'keepAlive'>): (work: Promise<unknown>) => void {
+  return (work) => {
+    const done = deps.keepAlive();
+    void work.finally(done);
   };
 }

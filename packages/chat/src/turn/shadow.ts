@@ -34,7 +34,7 @@ export async function startShadow(
   let usage: Promise<UsageRecord> | undefined;
   try {
     const hold = shadow.chargeBudget
-      ? await holdBudget(deps.budgets, caller, {
+      ? await holdBudget(deps, caller, {
           messages: input.messages,
           maxTokens: input.params.maxTokens,
           modelId: shadow.model,

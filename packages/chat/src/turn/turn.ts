@@ -6,7 +6,7 @@ import type { ChatOutcome, ToolOutcome, TurnEnd, TurnEvent } from '../events.ts'
 import type { Caller, ChatRequest } from '../request.ts';
 import { startRun } from '../run/run.ts';
 import { turnTools } from '../tools/tools.ts';
-import { holdBudget, type BudgetHold } from './budget.ts';
+import { holdBudget, settleLater, type BudgetHold } from './budget.ts';
 import { endOf } from './end.ts';
 import { routeLimits } from './route-limits.ts';
 import { chatGuard, guardedMessages } from './guardrails.ts';
@@ -94,7 +94,7 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
       metadata: request.metadata ?? {},
       requestId: caller.requestId,
     },
-    routeLimits(deps, tenant.id),
+    routeLimits(deps, tenant),
   );
   const [primary] = resolveTargets(tenant, selection, request.params, request.paramNames);
   // Guardrails on input: what the cache, the model, the session and retrieval see from here on. A
@@ -145,27 +145,20 @@ export async function startTurn(deps: EngineDeps, caller: Caller, request: ChatR
     const messages = turn?.messages ?? (rag ? withRag(asked, rag) : asked);
     const branchBudget = selection.route?.budget;
     hold = await holdBudget(
-      deps.budgets,
+      deps,
       caller,
       { messages, maxTokens: request.params.maxTokens, modelId: primary?.modelId ?? selection.model },
       branchBudget && selection.route
         ? [routeBudgetScope(selection.route.name, branchBudget.node, branchBudget.tokensPerDay)]
         : [],
     );
+    const held = hold;
     const finish = async (outcome: ChatOutcome): Promise<TurnEnd> => {
       deps.reportOutcome?.(outcome);
-      const [saveError] = await Promise.all([
-        turn?.finish(outcome),
-        // A budget write that fails is logged; the answer the client already has stands.
-        hold?.settle(outcome.usage).catch((error: unknown) => {
-          deps.log({
-            level: 'error',
-            msg: 'budget not settled',
-            requestId: caller.requestId,
-            error: String(error),
-          });
-        }),
-      ]);
+      // Settled off the response path (the end event does not wait for it): until it lands the
+      // hold still counts the whole worst case, so nothing can be overspent meanwhile.
+      if (held !== undefined) settleLater(deps, caller.requestId, () => held.settle(outcome.usage));
+      const saveError = await turn?.finish(outcome);
       if (cache !== undefined && cache.status !== 'skip') {
         // Written off the response path: the client's end event does not wait for KV.
         const stored = deps.keepAlive();

@@ -1,10 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
 import { migrate, type Migration } from '@aigw/core/sqlite';
 import {
+  budgetLeaseInputSchema,
   releaseInputSchema,
   reserveInputSchema,
   settleInputSchema,
   usageInputSchema,
+  type BudgetAmount,
+  type BudgetLeaseInput,
+  type BudgetLeaseResult,
   type BudgetLine,
   type BudgetUsage,
   type ReleaseInput,
@@ -42,11 +46,37 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Leased mode: one row per isolate's lease. `held_*` counts against the budget until
+    // `expires_at`; `spent_*` is what the isolate reported, cumulative, so a repeated report books
+    // nothing twice. The row outlives its hold until `forget_at`, so a late report is still booked
+    // once.
+    version: 2,
+    sql: `CREATE TABLE leases (
+      id TEXT PRIMARY KEY,
+      held_tokens INTEGER NOT NULL,
+      held_usd_micros INTEGER NOT NULL,
+      spent_tokens INTEGER NOT NULL,
+      spent_usd_micros INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      forget_at INTEGER NOT NULL
+    )`,
+  },
 ];
+
+/** How long a lease's row is kept after its hold lapsed, for a report that arrives late. */
+export const LEASE_FORGET_MS = 60 * 60_000;
 
 // `type`s, not interfaces: SqlStorage rows need an index signature.
 type UsageRow = { window_id: string; tokens: number; usd_micros: number };
 type SumRow = { tokens: number | null; usd_micros: number | null };
+type LeaseRow = {
+  held_tokens: number;
+  held_usd_micros: number;
+  spent_tokens: number;
+  spent_usd_micros: number;
+  expires_at: number;
+};
 
 /**
  * The token and spend budget of one tenant (`tenant:budget`) or one of its keys
@@ -145,6 +175,116 @@ export class BudgetDO extends DurableObject<Env> {
     return { released: cursor.rowsWritten > 0 };
   }
 
+  /**
+   * Leased mode: books what the isolate reports it spent under its lease since its last call, then
+   * sets the lease's unspent hold to `hold`, as far as the budget has room beside usage,
+   * reservations and every other live lease. With `need`, a hold smaller than `need` is a refusal
+   * (the lease keeps at most what it held). `final` ends the lease. The same windows and figures as
+   * reserve/settle, so exact and leased requests of one budget share one count.
+   */
+  lease(raw: BudgetLeaseInput): BudgetLeaseResult {
+    const input = budgetLeaseInputSchema.parse(raw);
+    const now = input.now ?? Date.now();
+    this.#prepare(input.tenantId, now);
+    return this.ctx.storage.transactionSync((): BudgetLeaseResult => {
+      const { sql } = this.ctx.storage;
+      const row = sql
+        .exec<LeaseRow>(
+          `SELECT held_tokens, held_usd_micros, spent_tokens, spent_usd_micros, expires_at
+           FROM leases WHERE id = ?`,
+          input.leaseId,
+        )
+        .toArray()[0];
+      const spent = {
+        tokens: Math.max(input.spent.tokens, row?.spent_tokens ?? 0),
+        usdMicros: Math.max(input.spent.usdMicros, row?.spent_usd_micros ?? 0),
+      };
+      const newTokens = spent.tokens - (row?.spent_tokens ?? 0);
+      const newMicros = spent.usdMicros - (row?.spent_usd_micros ?? 0);
+      if (newTokens > 0 || newMicros > 0) {
+        this.#book('day', dayWindow(now), newTokens, newMicros);
+        this.#book('month', monthWindow(now), newTokens, newMicros);
+      }
+      if (input.final === true) {
+        sql.exec('DELETE FROM leases WHERE id = ?', input.leaseId);
+        return { ok: true, leaseId: input.leaseId, hold: { tokens: 0, usdMicros: 0 }, expiresAt: now };
+      }
+      const held: BudgetAmount =
+        row !== undefined && row.expires_at > now
+          ? { tokens: row.held_tokens, usdMicros: row.held_usd_micros }
+          : { tokens: 0, usdMicros: 0 };
+      const others = this.#reservedExcept(null, now, input.leaseId);
+      const day = dayWindow(now);
+      const month = monthWindow(now);
+      const tokensLine = {
+        limit: 'tokensPerDay' as const,
+        max: input.limits.tokensPerDay,
+        used: this.#used('day', day).tokens,
+        reserved: others.tokens,
+        key: 'tokens' as const,
+        window: day,
+      };
+      const usdLine = {
+        limit: 'usdPerMonth' as const,
+        max: input.limits.usdPerMonth === undefined ? undefined : toMicros(input.limits.usdPerMonth),
+        used: this.#used('month', month).usd_micros,
+        reserved: others.usd_micros,
+        key: 'usdMicros' as const,
+        window: month,
+      };
+      const lines = [tokensLine, usdLine];
+      const free = (line: (typeof lines)[number]) =>
+        line.max === undefined ? Infinity : Math.max(0, line.max - line.used - line.reserved);
+      const expiresAt = now + input.ttlMs;
+      const write = (hold: BudgetAmount) => {
+        sql.exec(
+          `INSERT INTO leases (id, held_tokens, held_usd_micros, spent_tokens, spent_usd_micros, expires_at, forget_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET held_tokens = excluded.held_tokens,
+             held_usd_micros = excluded.held_usd_micros, spent_tokens = excluded.spent_tokens,
+             spent_usd_micros = excluded.spent_usd_micros, expires_at = excluded.expires_at,
+             forget_at = excluded.forget_at`,
+          input.leaseId,
+          hold.tokens,
+          hold.usdMicros,
+          spent.tokens,
+          spent.usdMicros,
+          expiresAt,
+          expiresAt + LEASE_FORGET_MS,
+        );
+      };
+      const refusing = lines.find((line) => input.need !== undefined && input.need[line.key] > free(line));
+      if (refusing !== undefined && input.need !== undefined) {
+        // Nothing grows; the lease keeps what it held as far as it still fits.
+        const kept = {
+          tokens: Math.min(held.tokens, free(tokensLine)),
+          usdMicros: Math.min(held.usdMicros, free(usdLine)),
+        };
+        write(kept);
+        const scale = refusing.limit === 'usdPerMonth' ? fromMicros : (n: number) => n;
+        return {
+          ok: false,
+          code: 'budget_exceeded',
+          limit: refusing.limit,
+          max: scale(refusing.max ?? 0),
+          used: scale(refusing.used),
+          reserved: scale(refusing.reserved),
+          requested: scale(input.need[refusing.key]),
+          retryAfterSeconds: Math.max(1, Math.ceil((refusing.window.resetsAt - now) / 1000)),
+          leaseId: input.leaseId,
+          hold: kept,
+          expiresAt,
+        };
+      }
+      const hold = {
+        tokens: Math.min(input.hold.tokens, free(tokensLine)),
+        usdMicros: Math.min(input.hold.usdMicros, free(usdLine)),
+      };
+      write(hold);
+      return { ok: true, leaseId: input.leaseId, hold, expiresAt };
+    });
+  }
+
   usage(raw: UsageInput): BudgetUsage {
     const input = usageInputSchema.parse(raw);
     const now = input.now ?? Date.now();
@@ -201,10 +341,17 @@ export class BudgetDO extends DurableObject<Env> {
       throw new Error('Budget called for a tenant other than its own.');
     }
     this.ctx.storage.sql.exec('DELETE FROM reservations WHERE expires_at <= ?', now);
+    this.ctx.storage.sql.exec('DELETE FROM leases WHERE forget_at <= ?', now);
   }
 
-  #reservedExcept(reservationId: string | null, now: number): { tokens: number; usd_micros: number } {
-    const row = this.ctx.storage.sql
+  /** What live reservations and leases hold, but for one reservation or lease (the caller's own). */
+  #reservedExcept(
+    reservationId: string | null,
+    now: number,
+    leaseId: string | null = null,
+  ): { tokens: number; usd_micros: number } {
+    const { sql } = this.ctx.storage;
+    const reservations = sql
       .exec<SumRow>(
         `SELECT SUM(tokens) AS tokens, SUM(usd_micros) AS usd_micros FROM reservations
          WHERE expires_at > ? AND request_id IS NOT ?`,
@@ -212,7 +359,18 @@ export class BudgetDO extends DurableObject<Env> {
         reservationId,
       )
       .one();
-    return { tokens: row.tokens ?? 0, usd_micros: row.usd_micros ?? 0 };
+    const leases = sql
+      .exec<SumRow>(
+        `SELECT SUM(held_tokens) AS tokens, SUM(held_usd_micros) AS usd_micros FROM leases
+         WHERE expires_at > ? AND id IS NOT ?`,
+        now,
+        leaseId,
+      )
+      .one();
+    return {
+      tokens: (reservations.tokens ?? 0) + (leases.tokens ?? 0),
+      usd_micros: (reservations.usd_micros ?? 0) + (leases.usd_micros ?? 0),
+    };
   }
 
   /** Usage in the given window; a row left from an earlier window counts as zero (rollover). */

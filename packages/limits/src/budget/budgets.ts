@@ -1,5 +1,6 @@
 import { GatewayError } from '@aigw/core';
-import type { BudgetLimits, LimitsSettings } from '@aigw/limits/settings';
+import type { BudgetLimits, LeaseSettings, LimitsSettings } from '@aigw/limits/settings';
+import type { BudgetLeases, LocalBudgetHold } from '../lease/budget-leases.ts';
 import type { BudgetDO } from './budget-do.ts';
 import type { ReserveResult } from './schema.ts';
 
@@ -63,8 +64,10 @@ export type BudgetDecision =
   | (Extract<ReserveResult, { ok: false }> & { keyId: string | undefined });
 
 /**
- * Reserves in every scope (tenant, then key). If one refuses, reservations already made are
- * released, so a refused request holds nothing. Settle or release with the returned scopes.
+ * Reserves in every scope (the tenant's, the key's, a route branch's) at once: the objects are
+ * independent, so one round trip instead of one per scope. If one refuses, the reservations the
+ * others made are released before this returns, so a refused request holds nothing; the refusal
+ * reported is the first refusing scope in that order. Settle or release with the returned scopes.
  */
 export async function reserveBudgets(
   namespace: DurableObjectNamespace<BudgetDO>,
@@ -74,24 +77,132 @@ export async function reserveBudgets(
   extra: readonly BudgetScope[] = [],
 ): Promise<BudgetDecision> {
   const scopes = [...budgetScopes(budgets, request.keyId), ...extra];
-  const reserved: BudgetScope[] = [];
-  for (const scope of scopes) {
-    const result = await budgetStub(namespace, request.tenantId, scope.keyId).reserve({
-      tenantId: request.tenantId,
-      reservationId: request.reservationId,
-      tokens: request.tokens,
-      usd: request.usd,
-      limits: scope.limits,
-      ...(request.ttlMs === undefined ? {} : { ttlMs: request.ttlMs }),
-      ...(request.now === undefined ? {} : { now: request.now }),
-    });
-    if (!result.ok) {
-      await releaseBudgets(namespace, request, reserved);
-      return { ...result, keyId: scope.keyId };
-    }
-    reserved.push(scope);
+  const results = await Promise.allSettled(
+    scopes.map((scope) =>
+      budgetStub(namespace, request.tenantId, scope.keyId).reserve({
+        tenantId: request.tenantId,
+        reservationId: request.reservationId,
+        tokens: request.tokens,
+        usd: request.usd,
+        limits: scope.limits,
+        ...(request.ttlMs === undefined ? {} : { ttlMs: request.ttlMs }),
+        ...(request.now === undefined ? {} : { now: request.now }),
+      }),
+    ),
+  );
+  const reserved = scopes.filter((_, i) => {
+    const result = results[i];
+    return result?.status === 'fulfilled' && result.value.ok;
+  });
+  const failure = results.find((result) => result.status === 'rejected');
+  const refusedAt = results.findIndex((result) => result.status === 'fulfilled' && !result.value.ok);
+  if (failure === undefined && refusedAt === -1) return { ok: true, scopes: reserved };
+  await releaseBudgets(namespace, request, reserved).catch(() => undefined);
+  if (failure !== undefined) throw failure.reason;
+  const refused = results[refusedAt];
+  if (refused?.status !== 'fulfilled' || refused.value.ok)
+    throw new Error('unreachable: a refusal was found');
+  return { ...refused.value, keyId: scopes[refusedAt]?.keyId };
+}
+
+/** A request's budget hold in every scope, exact or leased: settle or release it exactly once. */
+export interface BudgetHolding {
+  scopes: readonly BudgetScope[];
+  /** Books the real usage in every scope (leased scopes locally, reported within `reportMs`). */
+  settle(usage: { tokens: number; usd: number }): Promise<void>;
+  /** Gives every hold back, books nothing. */
+  release(): Promise<void>;
+}
+
+export type BudgetHoldDecision =
+  | { ok: true; holding: BudgetHolding }
+  | (Extract<ReserveResult, { ok: false }> & { keyId: string | undefined });
+
+/** This isolate's budget leases, for a tenant in `leased` mode. */
+export interface LeasedBudgets {
+  leases: BudgetLeases;
+  settings: LeaseSettings;
+  /** Keeps a report alive after the response (waitUntil). */
+  background: (work: Promise<unknown>) => void;
+}
+
+/**
+ * Holds a request's worst case in every scope: exactly (`reserveBudgets`, one parallel round
+ * trip), or with `leased`, from this isolate's lease on each scope's object (no call while the
+ * lease has room; docs/limits.md, "Leased mode"). A worst case too big for one lease beside what
+ * is in flight is reserved exactly in that scope. If any scope refuses, the holds taken in the
+ * others are given back and the refusal of the first refusing scope is returned.
+ */
+export async function holdBudgets(
+  namespace: DurableObjectNamespace<BudgetDO>,
+  request: BudgetRequest,
+  budgets: LimitsSettings['budgets'],
+  extra: readonly BudgetScope[] = [],
+  leased?: LeasedBudgets,
+): Promise<BudgetHoldDecision> {
+  if (leased === undefined) {
+    const decision = await reserveBudgets(namespace, request, budgets, extra);
+    if (!decision.ok) return decision;
+    return {
+      ok: true,
+      holding: {
+        scopes: decision.scopes,
+        settle: (usage) => settleBudgets(namespace, { ...request, ...usage }, decision.scopes),
+        release: () => releaseBudgets(namespace, request, decision.scopes),
+      },
+    };
   }
-  return { ok: true, scopes: reserved };
+  const scopes = [...budgetScopes(budgets, request.keyId), ...extra];
+  const need = { tokens: request.tokens, usdMicros: Math.round(request.usd * 1_000_000) };
+  type Held = { scope: BudgetScope; local: LocalBudgetHold } | { scope: BudgetScope; exact: true };
+  const outcomes = await Promise.allSettled(
+    scopes.map(async (scope): Promise<Held | (BudgetDecision & { ok: false })> => {
+      const outcome = await leased.leases.hold(
+        namespace,
+        budgetObjectName(request.tenantId, scope.keyId),
+        request.tenantId,
+        scope.limits,
+        need,
+        leased.settings,
+        leased.background,
+      );
+      if (outcome.ok === true) return { scope, local: outcome.hold };
+      if (outcome.ok === false) return { ...outcome.refusal, keyId: scope.keyId };
+      const exact = await reserveBudgets(namespace, request, { keys: {} }, [scope]);
+      return exact.ok ? { scope, exact: true } : exact;
+    }),
+  );
+  const held: Held[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.status === 'fulfilled' && 'scope' in outcome.value) held.push(outcome.value);
+  }
+  const exactScopes = held.flatMap((h) => ('exact' in h ? [h.scope] : []));
+  const giveBack = async () => {
+    for (const h of held) if ('local' in h) h.local.release();
+    await releaseBudgets(namespace, request, exactScopes);
+  };
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  const refusal = outcomes.find(
+    (outcome): outcome is PromiseFulfilledResult<BudgetDecision & { ok: false }> =>
+      outcome.status === 'fulfilled' && !('scope' in outcome.value),
+  );
+  if (failure !== undefined || refusal !== undefined) {
+    await giveBack().catch(() => undefined);
+    if (failure !== undefined) throw failure.reason;
+    if (refusal !== undefined) return refusal.value;
+  }
+  return {
+    ok: true,
+    holding: {
+      scopes: held.map((h) => h.scope),
+      settle: async (usage) => {
+        const used = { tokens: usage.tokens, usdMicros: Math.round(usage.usd * 1_000_000) };
+        for (const h of held) if ('local' in h) h.local.settle(used);
+        await settleBudgets(namespace, { ...request, ...usage }, exactScopes);
+      },
+      release: giveBack,
+    },
+  };
 }
 
 /** Books the real usage in every scope the request reserved in. */

@@ -40,6 +40,29 @@ export const releaseInputSchema = z.object({ tenantId, reservationId });
 export type ReleaseInput = z.infer<typeof releaseInputSchema>;
 
 export const usageInputSchema = z.object({ tenantId, limits: budgetLimitsSchema, now });
+
+/** Tokens and micro-dollars (integers: a lease's figures are summed over many calls). */
+const amount = z.object({ tokens: z.int().min(0), usdMicros: z.int().min(0) });
+export type BudgetAmount = z.infer<typeof amount>;
+
+export const budgetLeaseInputSchema = z.object({
+  tenantId,
+  /** The isolate's lease: a server-made id, one per isolate and budget at a time. */
+  leaseId: z.string().min(1).max(64),
+  limits: budgetLimitsSchema,
+  /** What the isolate has spent under this lease so far, cumulative: booked as it grows. */
+  spent: amount,
+  /** Unspent budget the isolate wants the lease to hold after this call. */
+  hold: amount,
+  /** Refuse (and grow nothing) unless at least this much can be held: the request that asked. */
+  need: amount.optional(),
+  /** The lease ends: book `spent`, hold nothing. */
+  final: z.boolean().optional(),
+  /** How long the hold outlives this call without another (an isolate that died releases it then). */
+  ttlMs: z.int().min(1000).max(3_600_000),
+  now,
+});
+export type BudgetLeaseInput = z.infer<typeof budgetLeaseInputSchema>;
 export type UsageInput = z.infer<typeof usageInputSchema>;
 
 /** One limit in the current window. `limit`/`remaining` are null when the limit is not set. */
@@ -73,3 +96,7 @@ export type ReserveResult =
       /** Seconds until the window resets (Retry-After). */
       retryAfterSeconds: number;
     };
+
+export type BudgetLeaseResult =
+  | { ok: true; leaseId: string; hold: BudgetAmount; expiresAt: number }
+  | (Extract<ReserveResult, { ok: false }> & { leaseId: string; hold: BudgetAmount; expiresAt: number });

@@ -2,6 +2,7 @@ import { GatewayError } from '@aigw/core';
 import { RATE_DIMENSIONS, type LimitsSettings, type RateDimension } from '@aigw/limits/settings';
 import { rateLimiterName, type LimiterDimension } from './naming.ts';
 import type { RateLimitResult, RateLimiterDO } from './rate-limiter-do.ts';
+import type { RateLeases } from '../lease/rate-leases.ts';
 
 export interface LimitSubject {
   tenantId: string;
@@ -15,6 +16,12 @@ export interface CheckLimitsOptions {
   cost?: number;
   /** Test clock, ms since the epoch. */
   now?: number;
+  /**
+   * This isolate's request leases: with them, a tenant in `leased` mode is admitted from leases
+   * (docs/limits.md, "Leased mode"); without them, or in `exact` mode, every dimension asks its
+   * object. `background` keeps a lease's top-up alive after the response (waitUntil).
+   */
+  leases?: { rates: RateLeases; background: (work: Promise<unknown>) => void } | undefined;
 }
 
 /** The most restrictive result over the checked dimensions. */
@@ -46,7 +53,10 @@ export function moreRestrictive(a: LimitDecision, b: LimitDecision): LimitDecisi
 /**
  * Checks the tenant, key and IP limits (each in its own object, in parallel) and returns the most
  * restrictive result. Every configured dimension is charged even when another refuses: the
- * objects are independent and a refund would be a second round trip on the hot path.
+ * objects are independent and a refund would be a second round trip on the hot path. In `leased`
+ * mode, with this isolate's leases given, each dimension is admitted from its lease instead and
+ * asks its object only when the lease runs low or out; there a refused request's units go back to
+ * the leases of the dimensions that admitted it (a local refund costs nothing).
  *
  * If a limiter call fails, `settings.onLimiterError` decides: `closed` throws `rate_limited`
  * (Retry-After 1); `open` skips that dimension and sets `limiterError` so the caller can log it.
@@ -54,9 +64,15 @@ export function moreRestrictive(a: LimitDecision, b: LimitDecision): LimitDecisi
 export async function checkLimits(
   namespace: DurableObjectNamespace<RateLimiterDO>,
   subject: LimitSubject,
-  settings: Pick<LimitsSettings, 'rates' | 'onLimiterError'>,
+  settings: Pick<LimitsSettings, 'rates' | 'onLimiterError'> &
+    Partial<Pick<LimitsSettings, 'mode' | 'lease'>>,
   options: CheckLimitsOptions = {},
 ): Promise<LimitDecision> {
+  const { leases, ...check } = options;
+  // Units taken from this isolate's leases, to give back if another dimension refuses: a local
+  // refund is free (an exact check is not refunded: that would be a second round trip).
+  const taken: (() => void)[] = [];
+  const leased = settings.mode === 'leased' && settings.lease !== undefined ? settings.lease : undefined;
   const values: Record<RateDimension, string | undefined> = {
     tenant: subject.tenantId,
     key: subject.keyId,
@@ -66,10 +82,29 @@ export async function checkLimits(
     const limit = settings.rates[dimension];
     const value = values[dimension];
     if (!limit || value === undefined || value.length === 0) return [];
-    const stub = namespace.getByName(rateLimiterName(subject.tenantId, dimension, value));
+    const name = rateLimiterName(subject.tenantId, dimension, value);
+    if (leased !== undefined && leases !== undefined && (check.cost ?? 1) === 1) {
+      return [
+        leases.rates
+          .admit(namespace, name, subject.tenantId, limit, leased, leases.background)
+          .then((result): LimitDecision => {
+            if (result.giveBack !== undefined) taken.push(result.giveBack);
+            return {
+              allowed: result.allowed,
+              limit: result.limit,
+              remaining: result.remaining,
+              resetSeconds: result.resetSeconds,
+              retryAfterSeconds: result.retryAfterSeconds,
+              dimension,
+              limiterError: false,
+            };
+          }),
+      ];
+    }
+    const stub = namespace.getByName(name);
     return [
       stub
-        .check({ tenantId: subject.tenantId, rate: limit.rate, burst: limit.burst, ...options })
+        .check({ tenantId: subject.tenantId, rate: limit.rate, burst: limit.burst, ...check })
         .then((result): LimitDecision => ({ ...result, dimension, limiterError: false })),
     ];
   });
@@ -81,6 +116,7 @@ export async function checkLimits(
       continue;
     }
     if (settings.onLimiterError === 'closed') {
+      for (const giveBack of taken) giveBack();
       throw new GatewayError('rate_limited', 'The rate limiter is unavailable; retry shortly.', {
         headers: { 'retry-after': '1' },
         details: { limiterError: true },
@@ -89,6 +125,7 @@ export async function checkLimits(
     }
     decision = { ...decision, limiterError: true };
   }
+  if (!decision.allowed) for (const giveBack of taken) giveBack();
   return decision;
 }
 

@@ -1,7 +1,14 @@
 export { gcra } from './gcra.ts';
 export type { GcraDecision, GcraInput } from './gcra.ts';
-export { RateLimiterDO, rateCheckInputSchema } from './rate-limiter-do.ts';
-export type { RateCheckInput, RateLimitResult } from './rate-limiter-do.ts';
+export {
+  LEASE_ROW_TTL_MS,
+  RateLimiterDO,
+  rateCheckInputSchema,
+  rateLeaseInputSchema,
+} from './rate-limiter-do.ts';
+export type { RateCheckInput, RateLeaseInput, RateLeaseResult, RateLimitResult } from './rate-limiter-do.ts';
+export { rateLease } from './rate-lease.ts';
+export type { RateLeaseDecision } from './rate-lease.ts';
 export { rateLimiterName, routeLimiterName } from './naming.ts';
 export { checkLimits, moreRestrictive, rateLimitHeaders, rateLimitedError } from './check-limits.ts';
 export type { CheckLimitsOptions, LimitDecision, LimitSubject } from './check-limits.ts';

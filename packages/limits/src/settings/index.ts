@@ -1,6 +1,15 @@
-export { RATE_DIMENSIONS, budgetLimitsSchema, limitsSettingsSchema, rateLimitSchema } from './settings.ts';
+export {
+  LIMIT_MODES,
+  RATE_DIMENSIONS,
+  budgetLimitsSchema,
+  leaseSettingsSchema,
+  limitsSettingsSchema,
+  rateLimitSchema,
+} from './settings.ts';
 export type {
   BudgetLimits,
+  LeaseSettings,
+  LimitMode,
   LimitsSettings,
   LimitsSettingsInput,
   RateDimension,

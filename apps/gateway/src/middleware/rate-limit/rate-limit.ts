@@ -6,7 +6,8 @@ import { waitUntil } from '../../lib/wait-until.ts';
 
 /**
  * The tenant's rate limits per tenant, API key and client IP (`CF-Connecting-IP`), each in its
- * own Durable Object. Runs right after the tenant middleware, so a refused request costs the
+ * own Durable Object (asked on every request, or in leased mode through this isolate's leases:
+ * docs/limits.md). Runs right after the tenant middleware, so a refused request costs the
  * upstream nothing and no body is read. Successful responses carry `RateLimit-*` headers.
  *
  * A runtime key's own limits ride along: its requests rate is already the tenant view's
@@ -24,6 +25,15 @@ export const rateLimit = () =>
         c.env.RATE_LIMITER,
         { tenantId: tenant.id, keyId: apiKey?.id, ip: c.req.header('cf-connecting-ip') },
         tenant.limits,
+        // Used only by tenants in leased mode: admitted from this isolate's leases.
+        {
+          leases: {
+            rates: c.get('services').leases.rates,
+            background: (work) => {
+              waitUntil(c, work);
+            },
+          },
+        },
       ),
       tokenRate && subject ? checkTokenRate(c.env.RATE_LIMITER, subject, tokenRate) : undefined,
     ]);
