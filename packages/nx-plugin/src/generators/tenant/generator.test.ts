@@ -65,7 +65,7 @@ describe('tenant generator', () => {
     await expect(createTenant(tree, { id: 'hooli' })).rejects.toThrow(/already exists/);
     await expect(createTenant(tree, { id: 'Bad_Id' })).rejects.toThrow(/would be invalid[\s\S]*id/);
     await expect(createTenant(tree, { id: 'okay', scopes: 'chat,root' })).rejects.toThrow(
-      '--scopes: unknown "root"; choose one or more of chat, search, ingest, tools, keys, admin (comma-separated)',
+      '--scopes: unknown "root"; choose one or more of chat, search, ingest, tools, logs, keys, admin (comma-separated)',
     );
     await expect(createTenant(tree, { id: 'okay', scopes: ' , ' })).rejects.toThrow(/--scopes: none given/);
     await expect(createTenant(tree, { id: 'okay', environments: 'qa' })).rejects.toThrow(
