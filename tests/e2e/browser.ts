@@ -7,6 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startGateway, type RunningGateway } from './gateway.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -83,4 +85,28 @@ export function pageProblems(page: Page): string[] {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   return problems;
+}
+
+/**
+ * The gateway (`npm run dev`'s Worker) and an offline browser for one `describe` block: started
+ * before its tests, stopped after them. Call the returned function inside a test for both.
+ */
+export function gatewayAndBrowser(): () => {
+  gateway: RunningGateway;
+  browser: OfflineBrowser;
+} {
+  let gateway: RunningGateway | undefined;
+  let browser: OfflineBrowser | undefined;
+  beforeAll(async () => {
+    gateway = await startGateway();
+    browser = await launchOffline();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+  });
+  return () => {
+    if (!gateway || !browser) throw new Error('setup failed');
+    return { gateway, browser };
+  };
 }

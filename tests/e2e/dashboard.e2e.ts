@@ -3,15 +3,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchOffline, pageProblems, type OfflineBrowser } from './browser.ts';
-import { DEMO_KEY, chat, startGateway, type RunningGateway } from './gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { gatewayAndBrowser, pageProblems } from './browser.ts';
+import { DEMO_KEY, chat } from './gateway.ts';
 
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const CHARTS = ['chart-requests', 'chart-tokens', 'chart-latency', 'chart-cost', 'chart-cache'];
-
-let gateway: RunningGateway | undefined;
-let browser: OfflineBrowser | undefined;
 
 /** The dashboard's request count once it has refreshed (the tile's `data-value`). */
 async function shownRequests(page: Page): Promise<number> {
@@ -41,18 +38,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 describe('dashboard in headless chromium with no network', () => {
-  beforeAll(async () => {
-    gateway = await startGateway();
-    browser = await launchOffline();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  const session = gatewayAndBrowser();
 
   it('signs in, charts the traffic with Chart.js, follows new traffic and reads well at 375 px', async () => {
-    if (!gateway || !browser) throw new Error('setup failed');
+    const { gateway, browser } = session();
     const { url } = gateway;
     // The demo policy redacts the address: one guardrail decision for the dashboard to show.
     await chat(url, 'hello from the dashboard test, write to jane@example.com', false);

@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchOffline, pageProblems, type OfflineBrowser } from './browser.ts';
-import { startGateway, type RunningGateway } from './gateway.ts';
-
-let gateway: RunningGateway | undefined;
-let browser: OfflineBrowser | undefined;
+import { describe, expect, it } from 'vitest';
+import { gatewayAndBrowser, pageProblems } from './browser.ts';
 
 describe('/docs in headless chromium with no network', () => {
-  beforeAll(async () => {
-    gateway = await startGateway();
-    browser = await launchOffline();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  const session = gatewayAndBrowser();
 
   it('renders the API reference from this Worker alone and lists its operations', async () => {
-    if (!gateway || !browser) throw new Error('setup failed');
+    const { gateway, browser } = session();
     const { url } = gateway;
     const doc = (await (await fetch(`${url}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;

@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchOffline, pageProblems, type OfflineBrowser } from './browser.ts';
-import { DEMO_KEY, startGateway, type RunningGateway } from './gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { gatewayAndBrowser, pageProblems } from './browser.ts';
+import { DEMO_KEY } from './gateway.ts';
 import { runKeys } from '../../scripts/keys/run.ts';
 
 /** The operator key of local development (apps/gateway/wrangler.jsonc, the README). */
@@ -27,9 +27,6 @@ async function cli(url: string, ...args: string[]): Promise<{ code: number; out:
 
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
-let gateway: RunningGateway | undefined;
-let browser: OfflineBrowser | undefined;
-
 /** GET /tenant with `key`: the status, and the key's kind when accepted. */
 async function whoAmI(url: string, key: string): Promise<{ status: number; kind?: string }> {
   const res = await fetch(`${url}/tenant`, { headers: { authorization: `Bearer ${key}` } });
@@ -43,18 +40,10 @@ async function shownSecret(page: Page): Promise<string> {
 }
 
 describe('keys page in headless chromium with no network', () => {
-  beforeAll(async () => {
-    gateway = await startGateway();
-    browser = await launchOffline();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  const session = gatewayAndBrowser();
 
   it('creates a key (secret shown once, copied), lists it, rotates it and revokes it', async () => {
-    if (!gateway || !browser) throw new Error('setup failed');
+    const { gateway, browser } = session();
     const { url } = gateway;
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
     const page = await browser.context.newPage();
@@ -125,7 +114,7 @@ describe('keys page in headless chromium with no network', () => {
   });
 
   it('the operator CLI creates, revokes, suspends and resumes against the running gateway', async () => {
-    if (!gateway) throw new Error('setup failed');
+    const { gateway } = session();
     const { url } = gateway;
     const created = await cli(
       url,

@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchOffline, pageProblems, type OfflineBrowser } from './browser.ts';
-import { DEMO_KEY, chat, startGateway, type RunningGateway } from './gateway.ts';
+import { describe, expect, it } from 'vitest';
+import { gatewayAndBrowser, pageProblems } from './browser.ts';
+import { DEMO_KEY, chat } from './gateway.ts';
 
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
@@ -14,9 +14,6 @@ interface Entry {
   user: string | null;
   feedback: { score: number; comment: string | null } | null;
 }
-
-let gateway: RunningGateway | undefined;
-let browser: OfflineBrowser | undefined;
 
 /** `GET /v1/logs` with the demo key: every entry matching `query`, across pages. */
 async function logIds(url: string, query: string): Promise<string[]> {
@@ -64,18 +61,10 @@ const loads = async (page: Page): Promise<number> =>
   Number((await page.getAttribute('#logs', 'data-loads')) ?? 0);
 
 describe('request log page in headless chromium with no network', () => {
-  beforeAll(async () => {
-    gateway = await startGateway();
-    browser = await launchOffline();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
+  const session = gatewayAndBrowser();
 
   it('goes from a usage chart to that minute’s requests, filters them, shows an entry’s timeline and bodies, takes feedback and pages', async () => {
-    if (!gateway || !browser) throw new Error('setup failed');
+    const { gateway, browser } = session();
     const { url } = gateway;
     await chat(url, 'hello from the log test, write to jane@example.com', false, { user: 'ann' });
     await chat(url, 'a streamed one for the log', true);
