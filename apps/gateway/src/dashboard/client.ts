@@ -12,6 +12,33 @@ import { FAILED_BEFORE_ROUTING, NO_MODEL, REFUSED_BEFORE_ROUTING } from '@aigw/o
 export const DASHBOARD_KEY_STORAGE = 'aigw.dashboard.apiKey';
 
 /** How often the page refreshes, ms. */
+/**
+ * What the keys and log pages' scripts share (spliced into their function scope): `$`, `setText`
+ * and `api(method, path, body, accept)`, which calls this gateway with the tab's key and rejects
+ * with the gateway's error message and `status`. A `text/csv` answer comes back as text.
+ */
+export const PAGE_API_SCRIPT = `
+  var KEY = ${JSON.stringify(DASHBOARD_KEY_STORAGE)};
+  var $ = function (id) { return document.getElementById(id); };
+  function setText(id, text) { $(id).textContent = text; }
+
+  function api(method, path, body, accept) {
+    var headers = { authorization: 'Bearer ' + sessionStorage.getItem(KEY), accept: accept || 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (res) {
+        if (accept === 'text/csv' && res.ok) return res.text();
+        return res.json().catch(function () { return null; }).then(function (data) {
+          if (!res.ok) {
+            var message = data && data.error && data.error.message ? data.error.message : 'HTTP ' + res.status;
+            var error = new Error(message); error.status = res.status; throw error;
+          }
+          return data;
+        });
+      });
+  }
+`;
+
 export const DASHBOARD_REFRESH_MS = 5000;
 /** The smallest text the charts draw, CSS px (axis ticks, legends, tooltips). */
 export const CHART_FONT_PX = 12;

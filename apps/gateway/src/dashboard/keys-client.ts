@@ -3,7 +3,7 @@
  * `${` only for the values interpolated below), like the usage dashboard's. It signs in with the
  * same tab-scoped key as the dashboard and calls only this gateway's `/tenant` and `/keys` routes.
  */
-import { DASHBOARD_KEY_STORAGE } from './client.ts';
+import { PAGE_API_SCRIPT } from './client.ts';
 
 /** Grace periods offered for a rotation, in seconds (the API takes any up to 7 days). */
 export const ROTATION_GRACE_OPTIONS = [0, 60, 3600, 86_400] as const;
@@ -11,26 +11,9 @@ export const ROTATION_GRACE_OPTIONS = [0, 60, 3600, 86_400] as const;
 export const KEYS_SCRIPT = `
 (function () {
   'use strict';
-  var KEY = ${JSON.stringify(DASHBOARD_KEY_STORAGE)};
-  var $ = function (id) { return document.getElementById(id); };
+${PAGE_API_SCRIPT}
   var armed = null;
 
-  function api(method, path, body) {
-    var headers = { authorization: 'Bearer ' + sessionStorage.getItem(KEY), accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
-      .then(function (res) {
-        return res.json().catch(function () { return null; }).then(function (data) {
-          if (!res.ok) {
-            var message = data && data.error && data.error.message ? data.error.message : 'HTTP ' + res.status;
-            var error = new Error(message); error.status = res.status; throw error;
-          }
-          return data;
-        });
-      });
-  }
-
-  function setText(id, text) { $(id).textContent = text; }
   function when(iso) { return iso ? new Date(iso).toLocaleString() : '–'; }
   function say(text) { setText('keys-status', text); }
 

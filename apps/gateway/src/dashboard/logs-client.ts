@@ -5,7 +5,7 @@
  * Filters come from the form or from the page's query string (the usage page links a chart's
  * minute here as `?from=…&to=…`).
  */
-import { DASHBOARD_KEY_STORAGE } from './client.ts';
+import { PAGE_API_SCRIPT } from './client.ts';
 
 /** The filters the form and the query string share, in the order of the form. */
 export const LOG_FILTERS = [
@@ -25,29 +25,11 @@ export const LOG_FILTERS = [
 export const LOGS_SCRIPT = `
 (function () {
   'use strict';
-  var KEY = ${JSON.stringify(DASHBOARD_KEY_STORAGE)};
+${PAGE_API_SCRIPT}
   var FILTERS = ${JSON.stringify(LOG_FILTERS)};
-  var $ = function (id) { return document.getElementById(id); };
   var cursor = null;
   var current = null;
 
-  function api(method, path, body, accept) {
-    var headers = { authorization: 'Bearer ' + sessionStorage.getItem(KEY), accept: accept || 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
-      .then(function (res) {
-        if (accept === 'text/csv' && res.ok) return res.text();
-        return res.json().catch(function () { return null; }).then(function (data) {
-          if (!res.ok) {
-            var message = data && data.error && data.error.message ? data.error.message : 'HTTP ' + res.status;
-            var error = new Error(message); error.status = res.status; throw error;
-          }
-          return data;
-        });
-      });
-  }
-
-  function setText(id, text) { $(id).textContent = text; }
   function fmtUsd(n) { return n === 0 ? '$0' : '$' + (n < 0.01 ? n.toPrecision(2) : n.toFixed(2)); }
   function fmtMs(n) { return n === null || n === undefined ? '–' : Math.round(n).toLocaleString('en-US') + ' ms'; }
   function pad(n) { return String(n).padStart(2, '0'); }
