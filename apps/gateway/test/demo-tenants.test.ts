@@ -1,5 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { eventually, settled } from './support/eventually.ts';
 
 // What the README shows a newcomer with the demo tenants of the development registry (the Worker
 // as `npm run dev` serves it): globex is rate-limited and budgeted, acme is not. The budget test
@@ -21,12 +22,19 @@ describe('demo tenant globex', () => {
         body: JSON.stringify({ model: 'local/echo-1', messages: [{ role: 'user', content: 'count me' }] }),
       });
       const completion = await chat.json<{ usage: { total_tokens: number } }>();
-      const res = await gw('/tenant/usage', 'gwk_demo_globex');
-      expect(res.status).toBe(200);
-      const usage = await res.json<{
-        budgets: { tenant: { tokensPerDay: { limit: number; used: number; remaining: number } } | null };
-        rateLimits: { key: { rate: number; burst: number } | null };
-      }>();
+      // The chat's hold is settled just after its answer (off the response path).
+      const usage = await eventually(async () => {
+        const res = await gw('/tenant/usage', 'gwk_demo_globex');
+        expect(res.status).toBe(200);
+        return res.json<{
+          budgets: {
+            tenant: {
+              tokensPerDay: { limit: number; used: number; remaining: number; reserved: number };
+            } | null;
+          };
+          rateLimits: { key: { rate: number; burst: number } | null };
+        }>();
+      }, settled);
       expect(usage.rateLimits.key).toEqual({ rate: 30, burst: 10 });
       expect(usage.budgets.tenant?.tokensPerDay).toMatchObject({
         limit: 50_000,

@@ -143,6 +143,8 @@ describe('budgets', () => {
     const held = await stub.usage({ tenantId: config.id, limits: { tokensPerDay: 10_000 } });
     expect(held.tokensPerDay.reserved).toBeGreaterThanOrEqual(100);
     await collect(turn.events);
+    // The hold is settled off the response path: after the end event, before the turn's work is done.
+    await h.idle();
     const settled = await stub.usage({ tenantId: config.id, limits: { tokensPerDay: 10_000 } });
     expect(settled.tokensPerDay).toMatchObject({ used: 15, reserved: 0 });
   });

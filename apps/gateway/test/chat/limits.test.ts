@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatApp, CHAT_KEY } from '../support/chat-app.ts';
+import { eventually, settled } from '../support/eventually.ts';
 import { parseSse } from '../support/sse.ts';
 
 interface ErrorJson {
@@ -13,6 +14,14 @@ const get = async (
   headers: Record<string, string> = {},
 ): Promise<Response> =>
   app.app.request(path, { headers: { authorization: `Bearer ${CHAT_KEY}`, ...headers } }, app.env);
+
+type BudgetUsage = {
+  budgets: { tenant: { tokensPerDay: { used: number; reserved: number; limit: number } } };
+};
+
+/** The tenant's budget once the last answer's hold is settled (off the response path). */
+const settledBudget = (app: Awaited<ReturnType<typeof chatApp>>): Promise<BudgetUsage> =>
+  eventually(async () => (await get(app, '/tenant/usage')).json<BudgetUsage>(), settled);
 
 describe('rate limits', () => {
   it('reports RateLimit headers and refuses past the burst with 429, Retry-After and the request id', async () => {
@@ -85,11 +94,7 @@ describe('budgets', () => {
       tenant: { id: 'limits-6', limits: { budgets: { tenant: { tokensPerDay: 10_000 } } } },
     });
     expect((await app.post('/chat', { message: 'hi', maxTokens: 500, stream: false })).status).toBe(200);
-    const usage = await (
-      await get(app, '/tenant/usage')
-    ).json<{
-      budgets: { tenant: { tokensPerDay: { used: number; reserved: number; limit: number } } };
-    }>();
+    const usage = await settledBudget(app);
     // The scripted upstream reports 11 prompt + 7 completion tokens.
     expect(usage.budgets.tenant.tokensPerDay).toMatchObject({ used: 18, reserved: 0, limit: 10_000 });
   });
@@ -101,9 +106,7 @@ describe('budgets', () => {
     app.upstream.script('primary', { kind: 'status', status: 500 });
     app.upstream.script('backup', { kind: 'status', status: 500 });
     expect((await app.post('/chat', { message: 'hi', maxTokens: 500, stream: false })).status).toBe(502);
-    const usage = await (
-      await get(app, '/tenant/usage')
-    ).json<{ budgets: { tenant: { tokensPerDay: { used: number; reserved: number } } } }>();
+    const usage = await settledBudget(app);
     expect(usage.budgets.tenant.tokensPerDay, JSON.stringify(usage)).toMatchObject({ used: 0, reserved: 0 });
   });
 
@@ -114,9 +117,7 @@ describe('budgets', () => {
     app.upstream.script('primary', { kind: 'hang' });
     const res = await app.post('/chat', { message: 'hi', maxTokens: 500 }, { signal: app.leavingClient() });
     expect(res.status).toBe(499);
-    const usage = await (
-      await get(app, '/tenant/usage')
-    ).json<{ budgets: { tenant: { tokensPerDay: { used: number; reserved: number } } } }>();
+    const usage = await settledBudget(app);
     expect(usage.budgets.tenant.tokensPerDay, JSON.stringify(usage)).toMatchObject({ used: 0, reserved: 0 });
   });
 

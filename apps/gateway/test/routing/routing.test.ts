@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashApiKey, type TenantConfigInput } from '@aigw/tenancy';
 import { CHAT_KEY, chatApp } from '../support/chat-app.ts';
+import { eventually, settled } from '../support/eventually.ts';
 
 /** Aliases and routes over HTTP: what a tenant app names, where it goes, and what says so. */
 
@@ -188,15 +189,13 @@ describe('routes', () => {
     expect(upstream.callsFor('backup')).toHaveLength(1);
     expect(upstream.callsFor('backup')[0]?.stream).toBe(false);
     // The tenant's budget settled the live answer only (the fake upstream reports 11 + 7 tokens).
-    await new Promise((r) => setTimeout(r, 50));
-    const res2 = await app.request(
-      '/tenant/usage',
-      { headers: { authorization: `Bearer ${CHAT_KEY}` } },
-      env,
+    const summary = await eventually(
+      async () =>
+        (await app.request('/tenant/usage', { headers: { authorization: `Bearer ${CHAT_KEY}` } }, env)).json<{
+          budgets: { tenant: { tokensPerDay: { used: number; reserved: number } } };
+        }>(),
+      settled,
     );
-    const summary = await res2.json<{
-      budgets: { tenant: { tokensPerDay: { used: number; reserved: number } } };
-    }>();
     expect(summary.budgets.tenant.tokensPerDay).toMatchObject({ used: 18, reserved: 0 });
   });
 });

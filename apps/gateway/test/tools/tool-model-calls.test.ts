@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { UsageRecord } from '@aigw/observability';
 import type { TenantConfigInput } from '@aigw/tenancy';
 import { chatApp, CHAT_KEY } from '../support/chat-app.ts';
+import { eventually, settled } from '../support/eventually.ts';
 
 /** A tenant whose built-in tools run on the scripted upstream's `backup` model (not offline). */
 const toolTenant = (id: string, limits: TenantConfigInput['limits']): Partial<TenantConfigInput> => ({
@@ -43,7 +44,7 @@ describe("tools' model calls", () => {
     expect((await res.json<{ result: { summary: string } }>()).result.summary).toBe('Cats sleep.');
     expect(app.upstream.callsFor('backup')).toHaveLength(1);
 
-    const usage = await app.get<TenantUsage>('/tenant/usage');
+    const usage = await eventually(() => app.get<TenantUsage>('/tenant/usage'), settled);
     expect(usage.budgets.tenant.tokensPerDay).toMatchObject({ used: 18, reserved: 0 });
 
     const line = app.lines.find((l) => l.route === '/tools/:name');
@@ -80,7 +81,7 @@ describe("tools' model calls", () => {
     expect(res.headers.get('retry-after')).not.toBeNull();
     expect((await res.json<{ error: { code: string } }>()).error.code).toBe('budget_exceeded');
     expect(app.upstream.callsFor('backup')).toHaveLength(0);
-    const usage = await app.get<TenantUsage>('/tenant/usage');
+    const usage = await eventually(() => app.get<TenantUsage>('/tenant/usage'), settled);
     expect(usage.budgets.tenant.tokensPerDay).toMatchObject({ used: 0, reserved: 0 });
     const audit = await app.get<{ entries: { tool: string; outcome: string }[] }>('/audit');
     expect(audit.entries).toEqual([
@@ -100,7 +101,7 @@ describe("tools' model calls", () => {
     }>();
     expect(body.tools).toEqual([expect.objectContaining({ ok: true })]);
     const chatTokens = body.usage.inputTokens + body.usage.outputTokens;
-    const usage = await app.get<TenantUsage>('/tenant/usage');
+    const usage = await eventually(() => app.get<TenantUsage>('/tenant/usage'), settled);
     // The chat's own calls plus the tool's 18 tokens.
     expect(usage.budgets.tenant.tokensPerDay).toMatchObject({ used: chatTokens + 18, reserved: 0 });
     const record = await app.usage();
