@@ -13,9 +13,12 @@ export const DASHBOARD_KEY_STORAGE = 'aigw.dashboard.apiKey';
 
 /** How often the page refreshes, ms. */
 /**
- * What the keys and log pages' scripts share (spliced into their function scope): `$`, `setText`
- * and `api(method, path, body, accept)`, which calls this gateway with the tab's key and rejects
- * with the gateway's error message and `status`. A `text/csv` answer comes back as text.
+ * What the keys and log pages' scripts share (spliced into their function scope): `$`, `setText`,
+ * `api(method, path, body, accept)`, which calls this gateway with the tab's key and rejects with
+ * the gateway's error message and `status` (a `text/csv` answer comes back as text), and
+ * `signIn(section, start)`, which wires the sign-in form and the sign-out button around the page's
+ * section and returns its `show(signedIn)`, `signOut(message)` and `begin()` (start if the tab
+ * holds a key, else ask for one).
  */
 export const PAGE_API_SCRIPT = `
   var KEY = ${JSON.stringify(DASHBOARD_KEY_STORAGE)};
@@ -36,6 +39,34 @@ export const PAGE_API_SCRIPT = `
           return data;
         });
       });
+  }
+
+  function signIn(section, start) {
+    function show(signedIn) {
+      $('signin').hidden = signedIn;
+      $(section).hidden = !signedIn;
+      $('signout').hidden = !signedIn;
+    }
+    function signOut(message) {
+      sessionStorage.removeItem(KEY);
+      show(false);
+      setText('tenant-name', '');
+      setText('signin-error', message || '');
+    }
+    $('signin').addEventListener('submit', function (event) {
+      event.preventDefault();
+      var key = $('api-key').value.trim();
+      if (!key) { setText('signin-error', 'Paste an API key first.'); return; }
+      sessionStorage.setItem(KEY, key);
+      $('api-key').value = '';
+      start();
+    });
+    $('signout').addEventListener('click', function () { signOut(''); });
+    return {
+      show: show,
+      signOut: signOut,
+      begin: function () { if (sessionStorage.getItem(KEY)) start(); else show(false); },
+    };
   }
 `;
 

@@ -134,41 +134,21 @@ ${PAGE_API_SCRIPT}
     $('secret').hidden = true;
   });
 
-  function show(signedIn) {
-    $('signin').hidden = signedIn;
-    $('keys').hidden = !signedIn;
-    $('signout').hidden = !signedIn;
-  }
-
-  function signOut(message) {
-    sessionStorage.removeItem(KEY);
-    show(false);
-    setText('tenant-name', '');
-    setText('signin-error', message || '');
-  }
+  var session = signIn('keys', start);
 
   function start() {
-    show(true);
+    session.show(true);
     say('Loading…');
     api('GET', '/tenant').then(function (me) {
       setText('tenant-name', me.tenant.name + ' · key ' + me.key.label);
       scopes(me.key.scopes);
       return refresh();
     }).then(function () { say(''); }).catch(function (error) {
-      if (error.status === 401) { signOut('That key was not accepted: ' + error.message); return; }
+      if (error.status === 401) { session.signOut('That key was not accepted: ' + error.message); return; }
       say(error.status === 403 ? 'This key may not manage keys (it needs the keys or admin scope).' : 'Could not load: ' + error.message);
     });
   }
 
-  $('signin').addEventListener('submit', function (event) {
-    event.preventDefault();
-    var key = $('api-key').value.trim();
-    if (!key) { setText('signin-error', 'Paste an API key first.'); return; }
-    sessionStorage.setItem(KEY, key);
-    $('api-key').value = '';
-    start();
-  });
-  $('signout').addEventListener('click', function () { signOut(''); });
-  if (sessionStorage.getItem(KEY)) start(); else show(false);
+  session.begin();
 })();
 `;

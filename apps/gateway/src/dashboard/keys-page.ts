@@ -5,7 +5,7 @@
  * dashboard; no script from anywhere but this page. See docs/keys.md.
  */
 import { KEYS_SCRIPT, ROTATION_GRACE_OPTIONS } from './keys-client.ts';
-import { renderPage } from './layout.ts';
+import { renderPage, signInForm } from './layout.ts';
 
 export const KEYS_PAGE_PATH = '/dashboard/keys';
 
@@ -39,15 +39,7 @@ const GRACE_LABELS: Record<(typeof ROTATION_GRACE_OPTIONS)[number], string> = {
 };
 
 const BODY = `
-  <form class="signin" id="signin" hidden>
-    <h2>Sign in</h2>
-    <label for="api-key">Tenant API key</label>
-    <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck="false" required
-      aria-describedby="api-key-help signin-error">
-    <p class="muted" id="api-key-help">A key with the keys or admin scope. Kept in this tab only (sessionStorage).</p>
-    <button type="submit">Sign in</button>
-    <p class="error" id="signin-error" role="alert"></p>
-  </form>
+  ${signInForm('A key with the keys or admin scope. Kept in this tab only (sessionStorage).')}
   <div id="keys" hidden>
     <section class="card secret" id="secret" hidden aria-labelledby="secret-title">
       <h2 id="secret-title">Secret</h2>

@@ -43,6 +43,19 @@ button.secondary { background: transparent; color: var(--accent); }
 @media (max-width: 520px) { main { padding: .75rem; } header { padding: .6rem .75rem; } }
 `;
 
+/** The pages' sign-in form (ids `signin`, `api-key`, `signin-error`), with the page's own help line. */
+export function signInForm(help: string): string {
+  return `<form class="signin" id="signin" hidden>
+    <h2>Sign in</h2>
+    <label for="api-key">Tenant API key</label>
+    <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck="false" required
+      aria-describedby="api-key-help signin-error">
+    <p class="muted" id="api-key-help">${help}</p>
+    <button type="submit">Sign in</button>
+    <p class="error" id="signin-error" role="alert"></p>
+  </form>`;
+}
+
 export interface PageParts {
   /** The document title and the header's heading. */
   title: string;

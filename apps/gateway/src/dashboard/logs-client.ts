@@ -102,7 +102,7 @@ ${PAGE_API_SCRIPT}
       setText('entries-status', $('entries-body').childElementCount + ' shown' + (cursor ? ', more available' : ''));
       $('logs').setAttribute('data-loads', String(Number($('logs').getAttribute('data-loads') || 0) + 1));
     }).catch(function (error) {
-      if (error.status === 401) { signOut('That key was not accepted: ' + error.message); return; }
+      if (error.status === 401) { session.signOut('That key was not accepted: ' + error.message); return; }
       setText('entries-status', '');
       setText('filters-error', error.status === 403 ? 'This key may not read the request log (it needs the logs or admin scope).' : error.message);
     });
@@ -213,21 +213,10 @@ ${PAGE_API_SCRIPT}
   });
   $('more').addEventListener('click', function () { load(true); });
 
-  function showSignedIn(signedIn) {
-    $('signin').hidden = signedIn;
-    $('logs').hidden = !signedIn;
-    $('signout').hidden = !signedIn;
-  }
-
-  function signOut(message) {
-    sessionStorage.removeItem(KEY);
-    showSignedIn(false);
-    setText('tenant-name', '');
-    setText('signin-error', message || '');
-  }
+  var session = signIn('logs', start);
 
   function start() {
-    showSignedIn(true);
+    session.show(true);
     api('GET', '/tenant').then(function (me) {
       setText('tenant-name', me.tenant.name + ' · key ' + me.key.label);
     }).catch(function () { return undefined; });
@@ -242,15 +231,6 @@ ${PAGE_API_SCRIPT}
     input(name).value = name === 'from' || name === 'to' ? localInput(value) : value;
   });
 
-  $('signin').addEventListener('submit', function (event) {
-    event.preventDefault();
-    var key = $('api-key').value.trim();
-    if (!key) { setText('signin-error', 'Paste an API key first.'); return; }
-    sessionStorage.setItem(KEY, key);
-    $('api-key').value = '';
-    start();
-  });
-  $('signout').addEventListener('click', function () { signOut(''); });
-  if (sessionStorage.getItem(KEY)) start(); else showSignedIn(false);
+  session.begin();
 })();
 `;

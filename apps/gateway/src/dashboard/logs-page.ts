@@ -6,7 +6,7 @@
  * and Content-Security-Policy as the other pages; no script from anywhere but this page.
  */
 import { LOGS_SCRIPT } from './logs-client.ts';
-import { renderPage } from './layout.ts';
+import { renderPage, signInForm } from './layout.ts';
 
 const STYLE = `
 form.signin { max-width: 28rem; margin: 3rem auto; background: var(--card); padding: 1.5rem; border-radius: 8px;
@@ -44,15 +44,7 @@ const field = (id: string, label: string, input: string): string =>
   `<div class="field"><label for="${id}">${label}</label>${input}</div>`;
 
 const BODY = `
-  <form class="signin" id="signin" hidden>
-    <h2>Sign in</h2>
-    <label for="api-key">Tenant API key</label>
-    <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck="false" required
-      aria-describedby="api-key-help signin-error">
-    <p class="muted" id="api-key-help">A key with the logs or admin scope. Kept in this tab only (sessionStorage).</p>
-    <button type="submit">Sign in</button>
-    <p class="error" id="signin-error" role="alert"></p>
-  </form>
+  ${signInForm('A key with the logs or admin scope. Kept in this tab only (sessionStorage).')}
   <div id="logs" hidden>
     <section class="card" aria-labelledby="filters-title">
       <h2 id="filters-title">Filters</h2>

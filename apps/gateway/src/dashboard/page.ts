@@ -6,7 +6,7 @@
  */
 import { VENDOR_PATHS } from '../generated/assets.ts';
 import { DASHBOARD_SCRIPT } from './client.ts';
-import { renderPage } from './layout.ts';
+import { renderPage, signInForm } from './layout.ts';
 
 export { CHART_FONT_PX, DASHBOARD_REFRESH_MS } from './client.ts';
 
@@ -49,15 +49,7 @@ function figure(id: string, title: string): string {
 }
 
 const BODY = `
-  <form class="signin" id="signin" hidden>
-    <h2>Sign in</h2>
-    <label for="api-key">Tenant API key</label>
-    <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck="false" required
-      aria-describedby="api-key-help signin-error">
-    <p class="muted" id="api-key-help">Kept in this tab only (sessionStorage) and sent as a Bearer token to this gateway.</p>
-    <button type="submit">Sign in</button>
-    <p class="error" id="signin-error" role="alert"></p>
-  </form>
+  ${signInForm('Kept in this tab only (sessionStorage) and sent as a Bearer token to this gateway.')}
   <div id="dashboard" hidden>
     <div class="toolbar">
       <label for="window">Window</label>
