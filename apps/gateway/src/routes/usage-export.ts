@@ -25,7 +25,8 @@ export const billingRowSchema = z.object({
   costUsd: z.number(),
 });
 
-const csvResponse = (c: Context<GatewayEnv>, name: string, text: string): Response => {
+/** A CSV download: `text` as `name`, UTF-8. */
+export const csvResponse = (c: Context<GatewayEnv>, name: string, text: string): Response => {
   c.header('content-disposition', `attachment; filename="${name}"`);
   return c.body(text, 200, { 'content-type': 'text/csv; charset=utf-8' });
 };

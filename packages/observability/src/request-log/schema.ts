@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from '../usage-store/schema.ts';
 
 /**
  * The request log's shapes: what the gateway writes per request (`logEntrySchema`), what a
@@ -141,16 +142,6 @@ export type Feedback = z.infer<typeof feedbackSchema>;
 export const LOG_PAGE_MAX = 200;
 /** The most entries one CSV export holds (a page of its own; continue with its cursor). */
 export const LOG_EXPORT_MAX = 10_000;
-
-/** An instant: ms since the epoch (a number or digits, as from a query string) or ISO 8601. */
-const instant = z.union([
-  z.number().int().min(0),
-  z
-    .string()
-    .regex(/^\d{1,15}$/)
-    .transform(Number),
-  z.iso.datetime({ offset: true }).transform((iso) => Date.parse(iso)),
-]);
 
 /** A query-string number (`minCost=0.5`) or a number. */
 const decimal = z.union([

@@ -1,17 +1,7 @@
 import { z } from 'zod';
 import { MODEL_GROUP_LABELS } from './series.ts';
-import { DAY_MS, MAX_RANGE_MS } from './schema.ts';
+import { DAY_MS, instant, MAX_RANGE_MS } from './schema.ts';
 import type { RollupRow } from './tables.ts';
-
-/** An instant: ms since the epoch (a number or digits) or ISO 8601. */
-const instant = z.union([
-  z.number().int().min(0),
-  z
-    .string()
-    .regex(/^\d{1,15}$/)
-    .transform(Number),
-  z.iso.datetime({ offset: true }).transform((iso) => Date.parse(iso)),
-]);
 
 /** The billing export's range: whole UTC days (`from` rounds down, `to` up), at most 31. */
 export const billingQuerySchema = z.object({ from: instant, to: instant }).superRefine((query, ctx) => {

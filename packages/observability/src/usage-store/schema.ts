@@ -66,7 +66,7 @@ export const MAX_RANGE_MS: Readonly<Record<Granularity, number>> = {
 };
 
 /** An instant: ms since the epoch (a number or a string of digits, as from a query string) or ISO 8601. */
-const instant = z.union([
+export const instant = z.union([
   z.number().int().min(0),
   z
     .string()

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { GatewayError } from '@aigw/core';
 import {
+  branchOf,
   LOG_PAGE_MAX,
   requestLogStore,
   toCsv,
@@ -13,6 +14,7 @@ import { anyScope } from '../../middleware/tenant/index.ts';
 import { jsonBody } from '../../middleware/json-body/index.ts';
 import { DASHBOARD_CSP, LOGS_HTML } from '../../dashboard/index.ts';
 import { errorResponses } from '../openapi.ts';
+import { csvResponse } from '../usage-export.ts';
 import { feedbackBody, logEntryDetail, logIdParam, logListQuery, logPage } from './schema.ts';
 
 export const LOGS_PATH = '/v1/logs';
@@ -178,7 +180,7 @@ export function logCsv(entries: readonly LogEntrySummary[]): string {
       e.modelRequested,
       e.model,
       e.provider,
-      e.routing && `${e.routing.route}@${e.routing.version}/${e.routing.branch}`,
+      e.routing && branchOf(e.routing),
       e.fallback,
       e.stream,
       e.attempts,
@@ -224,8 +226,7 @@ export function registerLogRoutes(app: GatewayApp): void {
     const page = await store(c).list(query);
     if (!csv) return c.json(page, 200);
     if (page.nextCursor !== null) c.header('x-next-cursor', page.nextCursor);
-    c.header('content-disposition', 'attachment; filename="request-log.csv"');
-    return c.body(logCsv(page.data), 200, { 'content-type': 'text/csv; charset=utf-8' });
+    return csvResponse(c, 'request-log.csv', logCsv(page.data));
   });
 
   app.openapi(getRoute, async (c) => c.json(await store(c).get(c.req.valid('param').id), 200));
