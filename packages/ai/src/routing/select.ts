@@ -1,5 +1,5 @@
 import { GatewayError, sha256Hex } from '@aigw/core';
-import type { Condition, RouteConfig, RouteNode } from '@aigw/ai/settings';
+import { aliasTarget, type Condition, type RouteConfig, type RouteNode } from '@aigw/ai/settings';
 import type { TenantConfig } from '@aigw/tenancy';
 import type { ModelRoute } from './resolve.ts';
 
@@ -71,7 +71,7 @@ export async function selectModel(
   }
   const alias = tenant.models.aliases[asked];
   if (alias !== undefined) {
-    const { model, fallbacks } = typeof alias === 'string' ? { model: alias, fallbacks: [] } : alias;
+    const { model, fallbacks } = aliasTarget(alias);
     return { asked, by: 'alias', model, fallbacks, route: undefined };
   }
   const route = tenant.routes[asked];

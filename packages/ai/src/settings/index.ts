@@ -7,6 +7,7 @@ export type { BuiltInProviderName, ProviderConfig, ProviderType } from './provid
 export {
   STICKY_FIELDS,
   aliasSchema,
+  aliasTarget,
   conditionSchema,
   regionSchema,
   responseCacheSchema,

@@ -35,6 +35,11 @@ export const aliasSchema = z.union([
 ]);
 export type AliasConfig = z.infer<typeof aliasSchema>;
 
+/** What an alias names, whichever way it is written: its model and the fallbacks after it. */
+export function aliasTarget(alias: AliasConfig): { model: string; fallbacks: string[] } {
+  return typeof alias === 'string' ? { model: alias, fallbacks: [] } : alias;
+}
+
 /** What a condition may look at: never the body, only what a request says about itself. */
 export const conditionFieldSchema = z
   .string()

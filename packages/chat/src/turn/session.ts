@@ -47,12 +47,13 @@ export function sessionInputOf(sessionId: string, messages: readonly ChatMessage
       { param: 'messages' },
     );
   }
+  return { sessionId: parsed.data, message: last.content, system: systemPromptOf(messages) };
+}
+
+/** The request's system messages as one prompt (blank lines between them); none without any. */
+export function systemPromptOf(messages: readonly ChatMessage[]): string | undefined {
   const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
-  return {
-    sessionId: parsed.data,
-    message: last.content,
-    system: system.length > 0 ? system.join('\n\n') : undefined,
-  };
+  return system.length > 0 ? system.join('\n\n') : undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import { holdBudget, settleLater, type BudgetHold } from './budget.ts';
 import { endOf } from './end.ts';
 import { routeLimits } from './route-limits.ts';
 import { chatGuard, guardedMessages } from './guardrails.ts';
-import { beginSessionTurn, sessionInputOf, type SessionTurn } from './session.ts';
+import { beginSessionTurn, sessionInputOf, systemPromptOf, type SessionTurn } from './session.ts';
 import { startShadow } from './shadow.ts';
 import { lookupCache, replay, type CacheStatus } from './cache.ts';
 
@@ -231,8 +231,7 @@ async function retrieval(
       param: 'messages',
     });
   }
-  const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
-  return deps.retrieve(question.content, system.length > 0 ? system.join('\n\n') : undefined);
+  return deps.retrieve(question.content, systemPromptOf(messages));
 }
 
 /** The conversation with the retrieval prompt: its system prompt first, the question with sources last. */

@@ -5,6 +5,7 @@ import { tenantIdSchema } from '@aigw/core';
 // Node scripts can load the schema too). ADR 0007.
 import {
   aliasSchema,
+  aliasTarget,
   isBuiltInProvider,
   providerConfigSchema,
   regionSchema,
@@ -302,7 +303,7 @@ export const tenantConfigSchema = z
       }
     }
     for (const [name, alias] of Object.entries(tenant.models.aliases)) {
-      const { model, fallbacks } = typeof alias === 'string' ? { model: alias, fallbacks: [] } : alias;
+      const { model, fallbacks } = aliasTarget(alias);
       for (const id of [model, ...fallbacks]) {
         if (!tenant.models.allowed.includes(id)) {
           ctx.addIssue({

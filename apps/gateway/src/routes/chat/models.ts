@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { aliasTarget } from '@aigw/ai/settings';
 import { GatewayError } from '@aigw/core';
 import { hasScope, requireScope, type ApiKeyConfig, type TenantConfig } from '@aigw/tenancy';
 import type { Context } from 'hono';
@@ -66,7 +67,7 @@ export function modelsFor(tenant: TenantConfig, key: ApiKeyConfig): OpenAIModel[
     gateway,
   });
   for (const [id, alias] of Object.entries(tenant.models.aliases)) {
-    const { model, fallbacks } = typeof alias === 'string' ? { model: alias, fallbacks: [] } : alias;
+    const { model, fallbacks } = aliasTarget(alias);
     models.push(named(id, { kind: 'alias', resolvesTo: [model, ...fallbacks] }));
   }
   for (const [id, route] of Object.entries(tenant.routes)) {
