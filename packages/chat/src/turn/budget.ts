@@ -73,12 +73,11 @@ export function settleLater(
   requestId: string,
   write: () => Promise<void>,
 ): void {
-  const done = deps.keepAlive();
-  void write()
-    .catch((error: unknown) => {
+  inBackground(deps)(
+    write().catch((error: unknown) => {
       deps.log({ level: 'error', msg: 'budget not settled', requestId, error: String(error) });
-    })
-    .finally(done);
+    }),
+  );
 }
 
 /** Work that outlives the response (a lease's top-up or report), kept alive until it ends. */

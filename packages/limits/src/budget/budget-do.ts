@@ -2,6 +2,8 @@ import { DurableObject } from 'cloudflare:workers';
 import { migrate, type Migration } from '@aigw/core/sqlite';
 import {
   budgetLeaseInputSchema,
+  fromMicros,
+  toMicros,
   releaseInputSchema,
   reserveInputSchema,
   settleInputSchema,
@@ -21,11 +23,6 @@ import { dayWindow, monthWindow, type BudgetWindow } from './windows.ts';
 
 /** Default time an unsettled reservation holds budget (a crashed request cannot hold it forever). */
 export const RESERVATION_TTL_MS = 10 * 60_000;
-
-// Money is kept in micro-dollars: sums of floats would drift over a month of requests.
-const MICROS = 1_000_000;
-const toMicros = (usd: number) => Math.round(usd * MICROS);
-const fromMicros = (micros: number) => micros / MICROS;
 
 const MIGRATIONS: readonly Migration[] = [
   {

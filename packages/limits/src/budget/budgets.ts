@@ -2,7 +2,7 @@ import { GatewayError } from '@aigw/core';
 import type { BudgetLimits, LeaseSettings, LimitsSettings } from '@aigw/limits/settings';
 import type { BudgetLeases, LocalBudgetHold } from '../lease/budget-leases.ts';
 import type { BudgetDO } from './budget-do.ts';
-import type { ReserveResult } from './schema.ts';
+import { toMicros, type ReserveResult } from './schema.ts';
 
 /**
  * The budget of a route's limit node (docs/routing.md): an object of its own beside the key
@@ -107,7 +107,6 @@ export async function reserveBudgets(
 
 /** A request's budget hold in every scope, exact or leased: settle or release it exactly once. */
 export interface BudgetHolding {
-  scopes: readonly BudgetScope[];
   /** Books the real usage in every scope (leased scopes locally, reported within `reportMs`). */
   settle(usage: { tokens: number; usd: number }): Promise<void>;
   /** Gives every hold back, books nothing. */
@@ -146,14 +145,13 @@ export async function holdBudgets(
     return {
       ok: true,
       holding: {
-        scopes: decision.scopes,
         settle: (usage) => settleBudgets(namespace, { ...request, ...usage }, decision.scopes),
         release: () => releaseBudgets(namespace, request, decision.scopes),
       },
     };
   }
   const scopes = [...budgetScopes(budgets, request.keyId), ...extra];
-  const need = { tokens: request.tokens, usdMicros: Math.round(request.usd * 1_000_000) };
+  const need = { tokens: request.tokens, usdMicros: toMicros(request.usd) };
   type Held = { scope: BudgetScope; local: LocalBudgetHold } | { scope: BudgetScope; exact: true };
   const outcomes = await Promise.allSettled(
     scopes.map(async (scope): Promise<Held | (BudgetDecision & { ok: false })> => {
@@ -194,9 +192,8 @@ export async function holdBudgets(
   return {
     ok: true,
     holding: {
-      scopes: held.map((h) => h.scope),
       settle: async (usage) => {
-        const used = { tokens: usage.tokens, usdMicros: Math.round(usage.usd * 1_000_000) };
+        const used = { tokens: usage.tokens, usdMicros: toMicros(usage.usd) };
         for (const h of held) if ('local' in h) h.local.settle(used);
         await settleBudgets(namespace, { ...request, ...usage }, exactScopes);
       },

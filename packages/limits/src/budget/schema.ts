@@ -45,6 +45,11 @@ export const usageInputSchema = z.object({ tenantId, limits: budgetLimitsSchema,
 const amount = z.object({ tokens: z.int().min(0), usdMicros: z.int().min(0) });
 export type BudgetAmount = z.infer<typeof amount>;
 
+// Money is kept in micro-dollars: sums of floats would drift over a month of requests.
+const MICROS = 1_000_000;
+export const toMicros = (usd: number): number => Math.round(usd * MICROS);
+export const fromMicros = (micros: number): number => micros / MICROS;
+
 export const budgetLeaseInputSchema = z.object({
   tenantId,
   /** The isolate's lease: a server-made id, one per isolate and budget at a time. */

@@ -1,6 +1,6 @@
 import type { BudgetLimits, LeaseSettings } from '@aigw/limits/settings';
 import type { BudgetDO } from '../budget/budget-do.ts';
-import type { BudgetAmount, BudgetLeaseResult, ReserveResult } from '../budget/schema.ts';
+import { toMicros, type BudgetAmount, type BudgetLeaseResult, type ReserveResult } from '../budget/schema.ts';
 import type { LeaseContext } from './context.ts';
 import { DemandMeter } from './demand.ts';
 
@@ -106,7 +106,7 @@ export class BudgetLeases {
     background: (work: Promise<unknown>) => void,
   ): Promise<BudgetLeaseOutcome> {
     const wanted = this.#limited(limits, need);
-    const cap = this.#limited(limits, { tokens: settings.tokens, usdMicros: Math.round(settings.usd * 1e6) });
+    const cap = this.#limited(limits, { tokens: settings.tokens, usdMicros: toMicros(settings.usd) });
     const target: ReportTarget = { namespace, tenantId, limits, settings, background };
     let lease = this.#lease(name);
     lease.target = target;

@@ -43,7 +43,7 @@ const UNLIMITED: LimitDecision = {
 };
 
 /** A refusal beats an admission; among refusals the longest wait, among admissions the fewest left. */
-export function moreRestrictive(a: LimitDecision, b: LimitDecision): LimitDecision {
+function moreRestrictive(a: LimitDecision, b: LimitDecision): LimitDecision {
   if (a.allowed !== b.allowed) return a.allowed ? b : a;
   if (!a.allowed) return b.retryAfterSeconds > a.retryAfterSeconds ? b : a;
   if (b.remaining !== a.remaining) return b.remaining < a.remaining ? b : a;

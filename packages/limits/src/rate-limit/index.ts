@@ -10,7 +10,7 @@ export type { RateCheckInput, RateLeaseInput, RateLeaseResult, RateLimitResult }
 export { rateLease } from './rate-lease.ts';
 export type { RateLeaseDecision } from './rate-lease.ts';
 export { rateLimiterName, routeLimiterName } from './naming.ts';
-export { checkLimits, moreRestrictive, rateLimitHeaders, rateLimitedError } from './check-limits.ts';
+export { checkLimits, rateLimitHeaders, rateLimitedError } from './check-limits.ts';
 export type { CheckLimitsOptions, LimitDecision, LimitSubject } from './check-limits.ts';
 export {
   AUTH_FAILURE_LIMIT,
