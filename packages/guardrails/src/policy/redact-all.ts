@@ -1,7 +1,7 @@
 import { SURFACES, DIRECTIONS } from '@aigw/guardrails/settings';
 import { credential } from '../detectors/index.ts';
 import type { CompiledPolicy, SpanRule } from './policy.ts';
-import { findHits } from './scan.ts';
+import { findHits, redact } from './scan.ts';
 
 /** The credential detector as a rule of its own: stored text never keeps a credential. */
 const CREDENTIALS: SpanRule = {
@@ -23,22 +23,12 @@ export function storageRedactor(policy: CompiledPolicy | undefined): (text: stri
   if (policy !== undefined) {
     for (const surface of SURFACES) {
       for (const direction of DIRECTIONS) {
-        for (const rule of policy.rules(surface, direction)?.spans ?? []) rules.set(rule.id, rule);
+        for (const rule of policy.rules(surface, direction)?.spans ?? []) {
+          rules.set(rule.id, { ...rule, action: 'redact' });
+        }
       }
     }
   }
   const spans = [...rules.values()];
-  return (text) => {
-    if (text === '') return text;
-    const hits = findHits(spans, text);
-    let out = '';
-    let at = 0;
-    for (const hit of hits) {
-      // An overlapped hit is covered by the one before it.
-      if (hit.start < at) continue;
-      out += `${text.slice(at, hit.start)}[${hit.rule.detector.label}]`;
-      at = hit.end;
-    }
-    return at === 0 ? text : out + text.slice(at);
-  };
+  return (text) => (text === '' ? text : redact(text, findHits(spans, text), () => undefined));
 }
