@@ -25,6 +25,24 @@ export const param = {
   jsonSchema: z.record(z.string(), z.unknown()),
 };
 
+/**
+ * A flat answer format (`type` beside the schema's fields): the native API's `responseFormat` and
+ * the Responses API's `text.format`, which differ only in whether `strict` may be `null`.
+ */
+export function flatResponseFormat<S extends z.ZodType>(strict: S) {
+  return z.discriminatedUnion('type', [
+    z.object({ type: z.literal('text') }),
+    z.object({ type: z.literal('json_object') }),
+    z.object({
+      type: z.literal('json_schema'),
+      name: param.schemaName,
+      schema: param.jsonSchema,
+      description: z.string().max(1024).optional(),
+      strict,
+    }),
+  ]);
+}
+
 /** `stop` as the engine takes it: a list (a single string is one sequence). */
 export function stopList(stop: string | string[] | null | undefined): string[] | undefined {
   if (stop === null || stop === undefined) return undefined;

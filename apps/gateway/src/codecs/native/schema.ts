@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { sessionIdSchema } from '@aigw/sessions';
-import { param } from '../params.ts';
+import { flatResponseFormat, param } from '../params.ts';
 
 /** The native `/chat` request: one message in, camelCase parameters, gateway tools by name. */
 export const chatRequest = z
@@ -32,18 +32,7 @@ export const chatRequest = z
     presencePenalty: param.penalty.optional(),
     frequencyPenalty: param.penalty.optional(),
     user: param.user.optional().describe('Your end user, passed to the provider for abuse monitoring.'),
-    responseFormat: z
-      .discriminatedUnion('type', [
-        z.object({ type: z.literal('text') }),
-        z.object({ type: z.literal('json_object') }),
-        z.object({
-          type: z.literal('json_schema'),
-          name: param.schemaName,
-          schema: param.jsonSchema,
-          description: z.string().max(1024).optional(),
-          strict: z.boolean().optional(),
-        }),
-      ])
+    responseFormat: flatResponseFormat(z.boolean().optional())
       .optional()
       .describe(
         'The answer as JSON: any object, or one that meets a JSON Schema. Refused (400 unsupported_parameter) where the model cannot.',

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { param } from '../params.ts';
+import { flatResponseFormat, param } from '../params.ts';
 
 /**
  * The subset of OpenAI's `CreateResponse` the gateway serves. Fields SDKs send that change nothing
@@ -31,19 +31,7 @@ export const createResponseRequest = z
     user: param.user.optional(),
     text: z
       .looseObject({
-        format: z
-          .discriminatedUnion('type', [
-            z.object({ type: z.literal('text') }),
-            z.object({ type: z.literal('json_object') }),
-            z.object({
-              type: z.literal('json_schema'),
-              name: param.schemaName,
-              schema: param.jsonSchema,
-              description: z.string().max(1024).optional(),
-              strict: z.boolean().nullable().optional(),
-            }),
-          ])
-          .optional(),
+        format: flatResponseFormat(z.boolean().nullable().optional()).optional(),
       })
       .nullable()
       .optional()
