@@ -51,16 +51,12 @@ export interface ResponsesRequest {
   toolChoice: 'auto' | 'none' | 'required' | { type: 'function'; name: string };
   /** `text.format` as given (default text), echoed in the response object. */
   textFormat: Record<string, unknown>;
-  /** The generation parameters, as the engine takes them. */
+  /** The generation parameters, as the engine takes them (echoed in the response object too). */
   params: GenerationParams;
-  maxOutputTokens: number | undefined;
-  temperature: number | undefined;
-  topP: number | undefined;
   stream: boolean;
   store: boolean;
   previousResponseId: string | undefined;
   metadata: Record<string, string>;
-  parallelToolCalls: boolean;
 }
 
 /**
@@ -253,7 +249,6 @@ export function decodeRequest(body: CreateResponseRequest): ResponsesRequest {
   const tools = decodeTools(body.tools);
   const choice = decodeToolChoice(body.tool_choice);
   const format = body.text?.format ?? { type: 'text' as const };
-  const parallelToolCalls = body.parallel_tool_calls ?? true;
   return {
     model: body.model,
     instructions: body.instructions ?? undefined,
@@ -269,17 +264,13 @@ export function decodeRequest(body: CreateResponseRequest): ResponsesRequest {
       user: body.user,
       responseFormat: responseFormatOf(format),
       toolChoice: toolChoiceOf(choice),
-      parallelToolCalls,
+      parallelToolCalls: body.parallel_tool_calls ?? true,
     }),
-    maxOutputTokens: body.max_output_tokens ?? undefined,
-    temperature: body.temperature ?? undefined,
-    topP: body.top_p ?? undefined,
     stream: body.stream === true,
     // OpenAI's default: a response is stored unless the client says otherwise.
     store: body.store !== false,
     previousResponseId: body.previous_response_id ?? undefined,
     metadata: body.metadata ?? {},
-    parallelToolCalls,
   };
 }
 
