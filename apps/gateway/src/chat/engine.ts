@@ -10,7 +10,7 @@ import {
   type EngineDeps,
   type Turn,
 } from '@aigw/chat';
-import { writeUsageEvent, type TenantUsageEvent, type UsageRecord } from '@aigw/observability';
+import { branchOf, writeUsageEvent, type TenantUsageEvent, type UsageRecord } from '@aigw/observability';
 import { ingestDocuments } from '@aigw/rag';
 import { auditLedger, executeTool, type ToolExecution, type ToolServices } from '@aigw/tools';
 import type { GatewayEnv } from '../context.ts';
@@ -248,6 +248,8 @@ function recordModelCall(c: Context<GatewayEnv>, record: UsageRecord, time: numb
     latencyMs: record.latencyMs,
     ttftMs: record.ttftMs,
     cacheHit: null,
+    // A shadow call is recorded on its route's `shadow` branch, beside the live branches.
+    branch: record.routing ? branchOf(record.routing) : null,
   };
   if (c.env.USAGE_EVENTS) writeUsageEvent(c.env.USAGE_EVENTS, event);
   recordUsage(c, event);

@@ -197,6 +197,24 @@ describe('routes', () => {
       settled,
     );
     expect(summary.budgets.tenant.tokensPerDay).toMatchObject({ used: 18, reserved: 0 });
+    // The challenger's call reads beside the live branch, under the route's `shadow` branch.
+    const now = Date.now();
+    const query = `from=${new Date(now - 3_600_000).toISOString()}&to=${new Date(now + 60_000).toISOString()}`;
+    const groups = await eventually(
+      async () =>
+        (
+          await (
+            await app.request(
+              `/tenant/usage/series?${query}&granularity=minute&groupBy=branch`,
+              { headers: { authorization: `Bearer ${CHAT_KEY}` } },
+              env,
+            )
+          ).json<{ groups: { key: string }[] }>()
+        ).groups,
+      (found) => found.some((g) => g.key === 'champion@1/shadow'),
+    );
+    const champion = groups.map((g) => g.key).filter((key) => key.startsWith('champion@'));
+    expect(champion.sort()).toEqual(['champion@1/live', 'champion@1/shadow']);
   });
 });
 
