@@ -41,14 +41,18 @@ export interface GcraDecision {
 // burst could be refused by a rounding error.
 const EPSILON_MS = 1e-6;
 
+/** Whole units a bucket whose TAT is `tat` still admits at `now` (interval T, tolerance τ). */
+export function unitsLeft(tat: number, now: number, interval: number, tolerance: number): number {
+  return Math.max(0, Math.floor((tolerance - (tat - now)) / interval + EPSILON_MS));
+}
+
 export function gcra(tat: number | undefined, now: number, input: GcraInput): GcraDecision {
   const interval = 60_000 / input.rate;
   const tolerance = input.burst * interval;
   const cost = input.cost ?? 1;
   const base = Math.max(tat ?? now, now);
   const next = base + cost * interval;
-  const remainingAt = (until: number) =>
-    Math.max(0, Math.floor((tolerance - (until - now)) / interval + EPSILON_MS));
+  const remainingAt = (until: number) => unitsLeft(until, now, interval, tolerance);
 
   if (next - now <= tolerance + EPSILON_MS) {
     return {

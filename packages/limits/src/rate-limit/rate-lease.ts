@@ -1,3 +1,5 @@
+import { unitsLeft } from './gcra.ts';
+
 /**
  * A request lease on a GCRA bucket (docs/limits.md, "Leased mode"; ADR 0011): an isolate holds a
  * number of unspent units it may admit on its own. Units are charged to the bucket when they are
@@ -52,8 +54,6 @@ export interface RateLeaseDecision {
   validFrom: number | null;
 }
 
-const EPSILON_MS = 1e-6;
-
 export function rateLease(tat: number | undefined, now: number, input: RateLeaseInput): RateLeaseDecision {
   const interval = 60_000 / input.rate;
   const tolerance = input.burst * interval;
@@ -63,7 +63,7 @@ export function rateLease(tat: number | undefined, now: number, input: RateLease
     base = Math.max(now, base - (units - input.hold) * interval);
     units = input.hold;
   }
-  const available = Math.max(0, Math.floor((tolerance - (base - now)) / interval + EPSILON_MS));
+  const available = unitsLeft(base, now, interval, tolerance);
   const want = input.hold - units;
   let granted = Math.min(want, available);
   let validFrom: number | null = null;
@@ -87,7 +87,7 @@ export function rateLease(tat: number | undefined, now: number, input: RateLease
     units,
     granted,
     limit: input.burst,
-    remaining: Math.max(0, Math.floor((tolerance - (base - now)) / interval + EPSILON_MS)),
+    remaining: unitsLeft(base, now, interval, tolerance),
     resetSeconds: Math.ceil((base - now) / 1000),
     // The bucket holds `needed` units again once base + needed · T − τ has passed.
     refusedUntil: refused ? Math.max(now + 1, base + needed * interval - tolerance) : null,
