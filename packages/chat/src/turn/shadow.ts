@@ -3,7 +3,7 @@ import type { UsageRecord } from '@aigw/observability';
 import type { EngineDeps } from '../deps.ts';
 import type { Caller } from '../request.ts';
 import { startRun } from '../run/run.ts';
-import { holdBudget } from './budget.ts';
+import { holdBudget, type BudgetHold } from './budget.ts';
 import { endOf } from './end.ts';
 
 /** The branch name a shadow call is recorded under, beside the route's own branches. */
@@ -32,51 +32,48 @@ export async function startShadow(
   const released = deps.keepAlive();
   const started = Date.now();
   let usage: Promise<UsageRecord> | undefined;
+  let hold: BudgetHold | undefined;
   try {
-    const hold = shadow.chargeBudget
+    hold = shadow.chargeBudget
       ? await holdBudget(deps, caller, {
           messages: input.messages,
           maxTokens: input.params.maxTokens,
           modelId: shadow.model,
         })
       : undefined;
-    try {
-      const run = await startRun(
-        deps.router,
-        {
-          caller: { ...caller, signal: new AbortController().signal },
-          api: `${input.api}#shadow`,
-          modelRoute: 'chat',
-          selection: {
-            asked: input.route.name,
-            by: 'route',
-            model: shadow.model,
-            fallbacks: [],
-            route: { ...input.route, branch: SHADOW_BRANCH, shadow: undefined, budget: undefined },
-          },
-          messages: input.messages,
-          // Tool choice means nothing without tools; every other parameter is the request's.
-          params: { ...input.params, toolChoice: undefined, parallelToolCalls: undefined },
-          stream: false,
-          outputTokenLimit: hold?.outputLimit,
-          // The client's leaving does not cancel the comparison: it is the gateway's own call.
-          signal: new AbortController().signal,
+    const run = await startRun(
+      deps.router,
+      {
+        caller: { ...caller, signal: new AbortController().signal },
+        api: `${input.api}#shadow`,
+        modelRoute: 'chat',
+        selection: {
+          asked: input.route.name,
+          by: 'route',
+          model: shadow.model,
+          fallbacks: [],
+          route: { ...input.route, branch: SHADOW_BRANCH, shadow: undefined, budget: undefined },
         },
-        (record) => {
-          usage = record;
-        },
-        (outcome) => Promise.resolve(endOf(outcome, undefined, undefined)),
-      );
-      for await (const event of run.events) if (event.type === 'end') break;
-    } finally {
-      const record = await usage?.catch(() => undefined);
-      if (record === undefined) await hold?.release();
-      else await hold?.settle(record).catch(() => undefined);
-    }
+        messages: input.messages,
+        // Tool choice means nothing without tools; every other parameter is the request's.
+        params: { ...input.params, toolChoice: undefined, parallelToolCalls: undefined },
+        stream: false,
+        outputTokenLimit: hold?.outputLimit,
+        // The client's leaving does not cancel the comparison: it is the gateway's own call.
+        signal: new AbortController().signal,
+      },
+      (record) => {
+        usage = record;
+      },
+      (outcome) => Promise.resolve(endOf(outcome, undefined, undefined)),
+    );
+    for await (const event of run.events) if (event.type === 'end') break;
   } catch {
     // Recorded below from its usage record (a failure before the first token included).
   } finally {
     const record = await usage?.catch(() => undefined);
+    if (record === undefined) await hold?.release().catch(() => undefined);
+    else await hold?.settle(record).catch(() => undefined);
     if (record !== undefined) deps.recordModelCall(record, started);
     released();
   }
