@@ -97,8 +97,11 @@ export function exportSpans(c: Context<GatewayEnv>, target: TraceTarget, spans: 
     };
     // One resource per tenant: a deployment collector tells tenants apart by `tenant.id`.
     const byTenant = new Map<string, OtlpSpan[]>();
-    for (const item of batch)
-      byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), ...item.spans]);
+    for (const item of batch) {
+      const spans = byTenant.get(item.tenantId);
+      if (spans === undefined) byTenant.set(item.tenantId, [...item.spans]);
+      else spans.push(...item.spans);
+    }
     const body = {
       resourceSpans: [...byTenant].flatMap(
         ([tenantId, tenantSpans]) =>
