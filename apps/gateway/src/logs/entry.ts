@@ -1,6 +1,6 @@
 import type { RequestLogLine } from '@aigw/core';
 import type { GuardrailDecision } from '@aigw/guardrails';
-import { usageRecordSchema, type LogEntryInput, type UsageRecord } from '@aigw/observability';
+import { METADATA_NAME, usageRecordSchema, type LogEntryInput, type UsageRecord } from '@aigw/observability';
 import { guardrailLog } from '../guardrails/index.ts';
 import type { RequestObservation } from './observation.ts';
 
@@ -29,7 +29,7 @@ function metadataOf(header: string | undefined): Record<string, string> {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(parsed).slice(0, 32)) {
-      if (/^[A-Za-z0-9_-]{1,64}$/.test(name) && typeof value === 'string') out[name] = value.slice(0, 256);
+      if (METADATA_NAME.test(name) && typeof value === 'string') out[name] = value.slice(0, 256);
     }
     return out;
   } catch {

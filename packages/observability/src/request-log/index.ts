@@ -1,12 +1,10 @@
-export { LOG_PRUNE_INTERVAL_MS, LOG_WRITE_MAX, RequestLogDO } from './request-log-do.ts';
+export { LOG_WRITE_MAX, RequestLogDO } from './request-log-do.ts';
 export { RequestLog, requestLogStore } from './client.ts';
 export {
   LOG_EXPORT_MAX,
-  LOG_ID,
   LOG_PAGE_MAX,
   METADATA_NAME,
   feedbackSchema,
-  logAttemptSchema,
   logEntrySchema,
   logIdSchema,
   logQuerySchema,

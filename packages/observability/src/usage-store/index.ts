@@ -3,7 +3,6 @@ export type { SeriesOptions } from './usage-store-do.ts';
 export { UsageStore, tenantsUsage, usageStore } from './usage-store.ts';
 export type { TenantUsage, TenantsUsageOptions } from './usage-store.ts';
 export { usageEventFrom } from './event.ts';
-export { billingQuerySchema } from './billing.ts';
 export type { BillingExport, BillingQueryInput, BillingRow } from './billing.ts';
 export type { UsageEventContext } from './event.ts';
 export {
@@ -11,7 +10,6 @@ export {
   GROUP_BYS,
   MAX_RANGE_MS,
   FAILED_BEFORE_ROUTING,
-  GUARDRAIL_KEY,
   NO_MODEL,
   NO_ROUTE,
   REFUSED_BEFORE_ROUTING,
